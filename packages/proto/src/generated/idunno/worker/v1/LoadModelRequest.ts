@@ -1,0 +1,10 @@
+// Original file: proto/worker.proto
+
+
+export interface LoadModelRequest {
+  'model'?: (string);
+}
+
+export interface LoadModelRequest__Output {
+  'model': (string);
+}

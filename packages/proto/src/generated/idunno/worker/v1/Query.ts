@@ -1,0 +1,12 @@
+// Original file: proto/worker.proto
+
+
+export interface Query {
+  'queryId'?: (string);
+  'uri'?: (string);
+}
+
+export interface Query__Output {
+  'queryId': (string);
+  'uri': (string);
+}

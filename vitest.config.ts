@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests live next to their code (src/**/*.test.ts); cluster tests in test/.
+// Tests import built siblings (dist/) through package exports, so `pnpm build` runs first.
+export default defineConfig({
+  test: {
+    include: ['{apps,packages}/*/src/**/*.test.ts', 'models/src/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    // Two cores: cluster tests start many processes; keep files from oversubscribing the machine.
+    maxWorkers: 2,
+    fileParallelism: true,
+  },
+});
