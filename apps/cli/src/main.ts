@@ -1,1 +1,42 @@
-export {};
+#!/usr/bin/env node
+// idunno CLI: one entry point, one module per command. Exit codes: 0 ok, 1 failure, 2 bad usage.
+import { CLASSIFY_HELP, classifyCommand } from './commands/classify.js';
+import { UsageError } from './args.js';
+
+type Command = { help: string; run: (argv: string[]) => Promise<number> };
+
+const COMMANDS: Record<string, Command> = {
+  classify: { help: CLASSIFY_HELP, run: classifyCommand },
+};
+
+const HELP = `usage: idunno <command> [options]      (idunno <command> --help for details)
+
+commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(22)} ${c.help.split('\n')[2] ?? ''}`)
+  .join('\n')}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`idunno: unknown command "${name}"\n\n${HELP}\n`);
+    return 2;
+  }
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    process.stderr.write(`idunno: ${e.message}\n`);
+    process.exitCode = e instanceof UsageError || e.name === 'TypeError' && /option|argument/i.test(e.message) ? 2 : 1;
+  },
+);

@@ -1,0 +1,24 @@
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+
+/** File extensions treated as images when a directory is expanded. */
+export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp']);
+
+/** Expands directories (non-recursive, sorted) into image files; other arguments pass through. */
+export async function expandInputs(args: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const arg of args) {
+    if (/^(https?|file):/i.test(arg)) {
+      out.push(arg);
+      continue;
+    }
+    const info = await stat(arg).catch(() => undefined);
+    if (info?.isDirectory()) {
+      const names = (await readdir(arg)).filter((n) => IMAGE_EXTENSIONS.has(extname(n).toLowerCase())).sort();
+      out.push(...names.map((n) => resolve(join(arg, n))));
+    } else {
+      out.push(resolve(arg));
+    }
+  }
+  return out;
+}
