@@ -9,6 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    reporters: ['default', './infra/vitest-summary.ts'],
     // Two cores: cluster tests start many processes; keep files from oversubscribing the machine.
     maxWorkers: 2,
     fileParallelism: true,

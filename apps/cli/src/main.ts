@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // idunno CLI: one entry point, one module per command. Exit codes: 0 ok, 1 failure, 2 bad usage.
 import { CLASSIFY_HELP, classifyCommand } from './commands/classify.js';
+import { DEMO_HELP, demoCommand } from './commands/demo.js';
 import { UsageError } from './args.js';
 
 type Command = { help: string; run: (argv: string[]) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
   classify: { help: CLASSIFY_HELP, run: classifyCommand },
+  demo: { help: DEMO_HELP, run: demoCommand },
 };
 
 const HELP = `usage: idunno <command> [options]      (idunno <command> --help for details)

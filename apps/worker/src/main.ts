@@ -71,11 +71,7 @@ async function main(): Promise<void> {
     const loaded = await classifier.load(model);
     log.info('model_loaded', { model, loadMs: Math.round(loaded.loadMs), trained: loaded.spec.trained });
   }
-  const port = await service.listen(values.host, int('port', values.port, 0)!);
-  const address = `${values.host}:${port}`;
-  process.stdout.write(`${JSON.stringify({ event: 'listening', address, workerId, pid: process.pid })}\n`);
-  log.info('listening', { address });
-
+  // Signal handlers go in before the ready line: a parent may signal as soon as it reads it.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -88,6 +84,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  const port = await service.listen(values.host, int('port', values.port, 0)!);
+  const address = `${values.host}:${port}`;
+  process.stdout.write(`${JSON.stringify({ event: 'listening', address, workerId, pid: process.pid })}\n`);
+  log.info('listening', { address });
+
 }
 
 main().catch((err: unknown) => {

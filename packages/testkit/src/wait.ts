@@ -50,7 +50,12 @@ export async function waitFor<T>(
       lastValue = err;
     }
     if (performance.now() >= deadline) {
-      throw new WaitTimeoutError(what, timeoutMs, lastValue, lastError === undefined ? undefined : { cause: lastError });
+      throw new WaitTimeoutError(
+        what,
+        timeoutMs,
+        lastValue,
+        lastError === undefined ? undefined : { cause: lastError },
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

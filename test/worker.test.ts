@@ -1,0 +1,167 @@
+import { readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import type { ModelMetadataResponse } from '@idunno/proto';
+import { modelMirror, type NodeProcess, runCli, sharedImages, startWorker, writeSyntheticImages } from '@idunno/testkit';
+import { WorkerConnection } from '@idunno/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const mirror = modelMirror();
+const shared = sharedImages();
+// With the mirror the tests use the real ViT-Tiny on real photos; without it, the generated
+// untrained twin of the same architecture on synthetic images (same code paths, same cost).
+const VIT = mirror.dir ? 'vit-tiny' : 'vit-tiny-untrained';
+if (!mirror.dir) console.warn(`[worker] using ${VIT} and synthetic images: ${mirror.reason}`);
+
+describe('worker over gRPC', () => {
+  let worker: NodeProcess & { address: string };
+  let conn: WorkerConnection;
+  let dir: string;
+  let photos: string[];
+  let epoch = 1;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'idunno-worker-test-'));
+    photos =
+      mirror.dir && shared.dir
+        ? readdirSync(shared.dir)
+            .filter((f) => /\.(jpe?g|png)$/.test(f))
+            .sort()
+            .map((f) => join(shared.dir!, f))
+        : await writeSyntheticImages(join(dir, 'img'), 12);
+    worker = await startWorker({
+      args: ['--preload', `${VIT},tiny`],
+      env: mirror.dir ? { IDUNNO_MODEL_MIRROR: mirror.dir } : {},
+      readyTimeoutMs: 120_000,
+    });
+    conn = new WorkerConnection(worker.address);
+  }, 180_000);
+
+  afterAll(async () => {
+    conn?.close();
+    await worker?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const task = (model: string, uris: string[], extra: object = {}) => ({
+    taskId: `t${epoch}`,
+    jobId: 'job',
+    model,
+    topK: 5,
+    epoch,
+    queries: uris.map((uri, i) => ({ queryId: `q${i}`, uri })),
+    ...extra,
+  });
+
+  it('returns the same top-k as idunno classify in one process', async () => {
+    const reply = await conn.runTask(task(VIT, photos), 60_000);
+    const cli = await runCli(['classify', '--model', VIT, '--json', ...photos], {
+      env: mirror.dir ? { IDUNNO_MODEL_MIRROR: mirror.dir } : {},
+    });
+    expect(cli.code, cli.stderr).toBe(0);
+    const reference = cli.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { uri: string; topK: { index: number; probability: number }[] });
+    expect(reply.results).toHaveLength(photos.length);
+    for (const [i, r] of reply.results.entries()) {
+      const ref = reference[i]!;
+      expect(r.queryId).toBe(`q${i}`);
+      expect(r.error).toBeNull();
+      expect(r.topK.map((c) => c.index)).toEqual(ref.topK.map((c) => c.index));
+      r.topK.forEach((c, j) => expect(Math.abs(c.probability - ref.topK[j]!.probability)).toBeLessThan(1e-5));
+      expect(r.timings?.inferenceMs).toBeGreaterThan(0);
+    }
+  });
+
+  it('answers a liveness call sent during a long batch before the batch finishes', async () => {
+    const uris = Array.from({ length: 64 }, (_, i) => photos[i % photos.length]!);
+    const order: string[] = [];
+    const batch = conn.runTask(task(VIT, uris), 120_000).then(() => order.push('batch'));
+    // Let the worker start on the batch, then probe it.
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = performance.now();
+    await conn.live(5_000);
+    const liveMs = performance.now() - t0;
+    order.push('live');
+    await batch;
+    expect(order).toEqual(['live', 'batch']);
+    expect(liveMs).toBeLessThan(1_000);
+  });
+
+  it('rejects bad tasks with clear errors and keeps serving', async () => {
+    const expectCode = async (p: Promise<unknown>, code: grpc.status, re: RegExp) => {
+      const err = (await p.then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as grpc.ServiceError | undefined;
+      expect(err, 'call should have failed').toBeDefined();
+      expect(err!.code).toBe(code);
+      expect(err!.details).toMatch(re);
+    };
+    await expectCode(conn.runTask(task('tiny', []), 5_000), grpc.status.INVALID_ARGUMENT, /no queries/);
+    await expectCode(conn.runTask(task('resnet-9000', [photos[0]!]), 5_000), grpc.status.NOT_FOUND, /vit-tiny/);
+    await expectCode(
+      conn.runTask(task('tiny', Array.from({ length: 1025 }, () => photos[0]!)), 5_000),
+      grpc.status.INVALID_ARGUMENT,
+      /at most 1024/,
+    );
+    await expectCode(conn.runTask(task('tiny', [photos[0]!], { topK: 5000 }), 5_000), grpc.status.INVALID_ARGUMENT, /top_k/);
+    const ok = await conn.runTask(task('tiny', Array.from({ length: 1000 }, () => photos[0]!)), 60_000);
+    expect(ok.results).toHaveLength(1000);
+    const mixed = await conn.runTask(task('tiny', [photos[0]!, join(dir, 'nope.jpg')]), 5_000);
+    expect(mixed.results[0]!.error).toBeNull();
+    expect(mixed.results[1]!.error?.code).toBe('NOT_FOUND');
+    expect(await conn.live()).toBe(true);
+  });
+
+  it('rejects a task whose epoch is older than one it has seen', async () => {
+    epoch = 7;
+    await conn.runTask(task('tiny', [photos[0]!]), 5_000);
+    epoch = 6;
+    const err = (await conn.runTask(task('tiny', [photos[0]!]), 5_000).catch((e: unknown) => e)) as grpc.ServiceError;
+    expect(err.code).toBe(grpc.status.FAILED_PRECONDITION);
+    expect(err.details).toMatch(/epoch 6 is older than .* 7/);
+    epoch = 7;
+    const status = await conn.status();
+    expect(status.highestEpoch).toBe(7);
+    expect(status.loadedModels).toEqual(expect.arrayContaining([VIT, 'tiny']));
+  });
+
+  it('serves KServe v2 metadata and raw-tensor inference', async () => {
+    const client = conn.inference;
+    const meta = await new Promise<ModelMetadataResponse>((resolve, reject) =>
+      client.ModelMetadata({ name: 'tiny' }, (err, res) => (err ? reject(err) : resolve(res!))),
+    );
+    expect(meta.inputs?.[0]).toMatchObject({ name: 'input', datatype: 'FP32' });
+    const data = new Float32Array(2 * 3 * 32 * 32).fill(0.25);
+    const res = await new Promise<{ outputs: { shape: number[] }[]; rawOutputContents: Buffer[] }>((resolve, reject) =>
+      client.ModelInfer(
+        {
+          modelName: 'tiny',
+          inputs: [{ name: 'input', datatype: 'FP32', shape: [2, 3, 32, 32] }],
+          rawInputContents: [Buffer.from(data.buffer)],
+        },
+        (err, r) => (err ? reject(err) : resolve(r as never)),
+      ),
+    );
+    expect(res.outputs[0]!.shape.map(Number)).toEqual([2, 1000]);
+    expect(res.rawOutputContents[0]!.length).toBe(2 * 1000 * 4);
+    const bad = await new Promise<grpc.ServiceError | null>((resolve) =>
+      client.ModelInfer(
+        { modelName: 'tiny', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 7, 7] }], rawInputContents: [Buffer.alloc(4)] },
+        (err) => resolve(err),
+      ),
+    );
+    expect(bad?.code).toBe(grpc.status.INVALID_ARGUMENT);
+  });
+
+  it('exits cleanly on SIGTERM', async () => {
+    const w = await startWorker();
+    w.kill('SIGTERM');
+    const exit = await w.exited;
+    expect(exit, w.stderr()).toEqual({ code: 0, signal: null });
+  });
+});
