@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { ModelMetadataResponse } from '@idunno/proto';
-import { modelMirror, type NodeProcess, runCli, sharedImages, startWorker, writeSyntheticImages } from '@idunno/testkit';
+import {
+  modelMirror,
+  type NodeProcess,
+  runCli,
+  sharedImages,
+  startWorker,
+  writeSyntheticImages,
+} from '@idunno/testkit';
 import { WorkerConnection } from '@idunno/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -71,7 +78,9 @@ describe('worker over gRPC', () => {
       expect(r.queryId).toBe(`q${i}`);
       expect(r.error).toBeNull();
       expect(r.topK.map((c) => c.index)).toEqual(ref.topK.map((c) => c.index));
-      r.topK.forEach((c, j) => expect(Math.abs(c.probability - ref.topK[j]!.probability)).toBeLessThan(1e-5));
+      for (const [j, c] of r.topK.entries()) {
+        expect(Math.abs(c.probability - ref.topK[j]!.probability)).toBeLessThan(1e-5);
+      }
       expect(r.timings?.inferenceMs).toBeGreaterThan(0);
     }
   });
@@ -102,14 +111,34 @@ describe('worker over gRPC', () => {
       expect(err!.details).toMatch(re);
     };
     await expectCode(conn.runTask(task('tiny', []), 5_000), grpc.status.INVALID_ARGUMENT, /no queries/);
-    await expectCode(conn.runTask(task('resnet-9000', [photos[0]!]), 5_000), grpc.status.NOT_FOUND, /vit-tiny/);
     await expectCode(
-      conn.runTask(task('tiny', Array.from({ length: 1025 }, () => photos[0]!)), 5_000),
+      conn.runTask(task('resnet-9000', [photos[0]!]), 5_000),
+      grpc.status.NOT_FOUND,
+      /vit-tiny/,
+    );
+    await expectCode(
+      conn.runTask(
+        task(
+          'tiny',
+          Array.from({ length: 1025 }, () => photos[0]!),
+        ),
+        5_000,
+      ),
       grpc.status.INVALID_ARGUMENT,
       /at most 1024/,
     );
-    await expectCode(conn.runTask(task('tiny', [photos[0]!], { topK: 5000 }), 5_000), grpc.status.INVALID_ARGUMENT, /top_k/);
-    const ok = await conn.runTask(task('tiny', Array.from({ length: 1000 }, () => photos[0]!)), 60_000);
+    await expectCode(
+      conn.runTask(task('tiny', [photos[0]!], { topK: 5000 }), 5_000),
+      grpc.status.INVALID_ARGUMENT,
+      /top_k/,
+    );
+    const ok = await conn.runTask(
+      task(
+        'tiny',
+        Array.from({ length: 1000 }, () => photos[0]!),
+      ),
+      60_000,
+    );
     expect(ok.results).toHaveLength(1000);
     const mixed = await conn.runTask(task('tiny', [photos[0]!, join(dir, 'nope.jpg')]), 5_000);
     expect(mixed.results[0]!.error).toBeNull();
@@ -121,7 +150,9 @@ describe('worker over gRPC', () => {
     epoch = 7;
     await conn.runTask(task('tiny', [photos[0]!]), 5_000);
     epoch = 6;
-    const err = (await conn.runTask(task('tiny', [photos[0]!]), 5_000).catch((e: unknown) => e)) as grpc.ServiceError;
+    const err = (await conn
+      .runTask(task('tiny', [photos[0]!]), 5_000)
+      .catch((e: unknown) => e)) as grpc.ServiceError;
     expect(err.code).toBe(grpc.status.FAILED_PRECONDITION);
     expect(err.details).toMatch(/epoch 6 is older than .* 7/);
     epoch = 7;
@@ -137,21 +168,26 @@ describe('worker over gRPC', () => {
     );
     expect(meta.inputs?.[0]).toMatchObject({ name: 'input', datatype: 'FP32' });
     const data = new Float32Array(2 * 3 * 32 * 32).fill(0.25);
-    const res = await new Promise<{ outputs: { shape: number[] }[]; rawOutputContents: Buffer[] }>((resolve, reject) =>
-      client.ModelInfer(
-        {
-          modelName: 'tiny',
-          inputs: [{ name: 'input', datatype: 'FP32', shape: [2, 3, 32, 32] }],
-          rawInputContents: [Buffer.from(data.buffer)],
-        },
-        (err, r) => (err ? reject(err) : resolve(r as never)),
-      ),
+    const res = await new Promise<{ outputs: { shape: number[] }[]; rawOutputContents: Buffer[] }>(
+      (resolve, reject) =>
+        client.ModelInfer(
+          {
+            modelName: 'tiny',
+            inputs: [{ name: 'input', datatype: 'FP32', shape: [2, 3, 32, 32] }],
+            rawInputContents: [Buffer.from(data.buffer)],
+          },
+          (err, r) => (err ? reject(err) : resolve(r as never)),
+        ),
     );
     expect(res.outputs[0]!.shape.map(Number)).toEqual([2, 1000]);
     expect(res.rawOutputContents[0]!.length).toBe(2 * 1000 * 4);
     const bad = await new Promise<grpc.ServiceError | null>((resolve) =>
       client.ModelInfer(
-        { modelName: 'tiny', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 7, 7] }], rawInputContents: [Buffer.alloc(4)] },
+        {
+          modelName: 'tiny',
+          inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 7, 7] }],
+          rawInputContents: [Buffer.alloc(4)],
+        },
         (err) => resolve(err),
       ),
     );

@@ -46,7 +46,10 @@ describe('classifier on the real ViT-Tiny', () => {
   });
 
   it('gives the same answers in batches of 1 and of 12', async () => {
-    const files = (await import('node:fs')).readdirSync(imageDir).filter((f) => /\.(jpe?g|png)$/.test(f)).sort();
+    const files = (await import('node:fs'))
+      .readdirSync(imageDir)
+      .filter((f) => /\.(jpe?g|png)$/.test(f))
+      .sort();
     const queries = files.map((f) => ({ id: f, uri: join(imageDir, f) }));
     const batched = await classifier.classify('vit-tiny', queries, 5);
     const single = [];
@@ -54,7 +57,9 @@ describe('classifier on the real ViT-Tiny', () => {
     for (const [i, b] of batched.entries()) {
       const s = single[i]!;
       expect(b.topK?.map((c) => c.index)).toEqual(s.topK?.map((c) => c.index));
-      b.topK?.forEach((c, j) => expect(Math.abs(c.probability - s.topK![j]!.probability)).toBeLessThan(1e-5));
+      for (const [j, c] of (b.topK ?? []).entries()) {
+        expect(Math.abs(c.probability - s.topK![j]!.probability)).toBeLessThan(1e-5);
+      }
     }
   });
 });

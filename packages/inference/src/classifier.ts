@@ -1,5 +1,5 @@
 import { ensureModel, getModel, loadLabels, type ModelSpec } from '@idunno/models';
-import { errorMessage, InferenceFailedError, QueryFailure, type QueryErrorCode } from './errors.js';
+import { errorMessage, InferenceFailedError, type QueryErrorCode, QueryFailure } from './errors.js';
 import { type FetchOptions, fetchInput } from './input.js';
 import { SessionPool, type SessionPoolOptions } from './pool.js';
 import { imageElements, preprocessInto } from './preprocess.js';
@@ -130,8 +130,16 @@ export class Classifier {
           return { q, slot, fetchMs, preprocessMs: performance.now() - t0 - fetchMs };
         } catch (err) {
           const failure =
-            err instanceof QueryFailure ? err : new InferenceFailedError(q.uri, errorMessage(err), { cause: err });
-          return { q, slot, fetchMs, preprocessMs: 0, error: { code: failure.code, message: failure.message } };
+            err instanceof QueryFailure
+              ? err
+              : new InferenceFailedError(q.uri, errorMessage(err), { cause: err });
+          return {
+            q,
+            slot,
+            fetchMs,
+            preprocessMs: 0,
+            error: { code: failure.code, message: failure.message },
+          };
         }
       }),
     );
@@ -140,7 +148,8 @@ export class Classifier {
     if (good.length !== items.length) {
       // Compact the good images to the front so the batch holds no holes.
       data = new Float32Array(per * good.length);
-      good.forEach((it, i) => data.set(staging.subarray(it.slot * per, (it.slot + 1) * per), i * per));
+      for (const [i, it] of good.entries())
+        data.set(staging.subarray(it.slot * per, (it.slot + 1) * per), i * per);
     }
     return { items, good, data };
   }

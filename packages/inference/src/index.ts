@@ -1,4 +1,12 @@
-export { Classifier, type ClassifierOptions, DEFAULT_MAX_RUN_BATCH, type LoadedModel, type QueryInput, type QueryOutcome, type QueryTimings } from './classifier.js';
+export {
+  Classifier,
+  type ClassifierOptions,
+  DEFAULT_MAX_RUN_BATCH,
+  type LoadedModel,
+  type QueryInput,
+  type QueryOutcome,
+  type QueryTimings,
+} from './classifier.js';
 export {
   BadInputError,
   DecodeError,
@@ -10,10 +18,22 @@ export {
   InputTooLargeError,
   ModelLoadError,
   PoolClosedError,
-  QueryFailure,
   type QueryErrorCode,
+  QueryFailure,
 } from './errors.js';
-export { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_INPUT_BYTES, defaultFetchOptions, type FetchOptions, fetchInput } from './input.js';
-export { DEFAULT_POOL_THREADS, defaultSessionPoolOptions, type RunResult, SessionPool, type SessionPoolOptions } from './pool.js';
+export {
+  DEFAULT_FETCH_TIMEOUT_MS,
+  DEFAULT_MAX_INPUT_BYTES,
+  defaultFetchOptions,
+  type FetchOptions,
+  fetchInput,
+} from './input.js';
+export {
+  DEFAULT_POOL_THREADS,
+  defaultSessionPoolOptions,
+  type RunResult,
+  SessionPool,
+  type SessionPoolOptions,
+} from './pool.js';
 export { DEFAULT_MAX_PIXELS, imageElements, preprocess, preprocessInto } from './preprocess.js';
 export { type Classification, topK } from './topk.js';

@@ -23,15 +23,17 @@ describe('session pool', () => {
     const bytes = await (await import('node:fs/promises')).readFile(path);
     const truncated = join(dir, 'truncated.onnx');
     await writeFile(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    await expect(pool.load('truncated', truncated, { input: 'input', output: 'logits' })).rejects.toBeInstanceOf(
-      ModelLoadError,
-    );
+    await expect(
+      pool.load('truncated', truncated, { input: 'input', output: 'logits' }),
+    ).rejects.toBeInstanceOf(ModelLoadError);
     const notOnnx = join(dir, 'not.onnx');
     await writeFile(notOnnx, 'definitely not a protobuf');
     await expect(pool.load('not-onnx', notOnnx, { input: 'input', output: 'logits' })).rejects.toThrow(
       /cannot load model not-onnx/,
     );
-    await expect(pool.load('wrong-io', path, { input: 'pixels', output: 'logits' })).rejects.toThrow(/expected input "pixels"/);
+    await expect(pool.load('wrong-io', path, { input: 'pixels', output: 'logits' })).rejects.toThrow(
+      /expected input "pixels"/,
+    );
     // Still serving: the real file loads and runs on both threads.
     await pool.load('tiny', path, { input: 'input', output: 'logits' });
     const runs = await Promise.all(

@@ -87,18 +87,30 @@ export class SessionPool {
       const fresh = this.spawn();
       this.slots[index] = fresh;
       for (const [model, m] of this.loaded) {
-        void this.request(fresh, { op: 'load', model, path: m.path, input: m.input, output: m.output, intraOpThreads: this.options.intraOpThreads }).catch(() => {});
+        void this.request(fresh, {
+          op: 'load',
+          model,
+          path: m.path,
+          input: m.input,
+          output: m.output,
+          intraOpThreads: this.options.intraOpThreads,
+        }).catch(() => {});
       }
     };
     worker.on('error', (err) => die(err));
     worker.on('exit', (code) => {
-      if (slot.pending.size > 0 || !this.closed) die(new PoolClosedError(`inference thread exited with code ${code}`));
+      if (slot.pending.size > 0 || !this.closed)
+        die(new PoolClosedError(`inference thread exited with code ${code}`));
     });
     worker.unref();
     return slot;
   }
 
-  private request(slot: Slot, req: WithoutId<ThreadRequest>, transfer: ArrayBuffer[] = []): Promise<ThreadReply> {
+  private request(
+    slot: Slot,
+    req: WithoutId<ThreadRequest>,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<ThreadReply> {
     if (this.closed) return Promise.reject(new PoolClosedError());
     const id = this.nextId++;
     return new Promise<ThreadReply>((resolve, reject) => {
@@ -122,12 +134,23 @@ export class SessionPool {
    * Loads a model file into every thread. Idempotent. Throws ModelLoadError for a file that is
    * missing, truncated, not ONNX or lacks the expected input/output names.
    */
-  async load(model: string, path: string, io: { input: string; output: string }): Promise<{ loadMs: number }> {
+  async load(
+    model: string,
+    path: string,
+    io: { input: string; output: string },
+  ): Promise<{ loadMs: number }> {
     if (this.loaded.has(model)) return { loadMs: 0 };
     const t0 = performance.now();
     const replies = await Promise.all(
       this.slots.map((slot) =>
-        this.request(slot, { op: 'load', model, path, input: io.input, output: io.output, intraOpThreads: this.options.intraOpThreads }),
+        this.request(slot, {
+          op: 'load',
+          model,
+          path,
+          input: io.input,
+          output: io.output,
+          intraOpThreads: this.options.intraOpThreads,
+        }),
       ),
     );
     const failed = replies.find((r) => !r.ok);
@@ -156,7 +179,12 @@ export class SessionPool {
       if (!reply.ok) throw new Error(`inference failed: ${reply.error.message}`);
       if (reply.op !== 'run') throw new Error(`unexpected reply ${reply.op}`);
       const total = performance.now() - queued;
-      return { logits: reply.logits, dims: reply.dims, inferMs: reply.inferMs, queueMs: Math.max(0, total - reply.inferMs) };
+      return {
+        logits: reply.logits,
+        dims: reply.dims,
+        inferMs: reply.inferMs,
+        queueMs: Math.max(0, total - reply.inferMs),
+      };
     } finally {
       slot.inFlight = Math.max(0, slot.inFlight - 1);
     }

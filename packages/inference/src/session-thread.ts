@@ -21,7 +21,14 @@ async function handle(msg: ThreadRequest): Promise<void> {
   switch (msg.op) {
     case 'load': {
       if (sessions.has(msg.model)) {
-        port.postMessage({ id: msg.id, ok: true, op: 'load', loadMs: 0, inputs: [], outputs: [] } satisfies ThreadReply);
+        port.postMessage({
+          id: msg.id,
+          ok: true,
+          op: 'load',
+          loadMs: 0,
+          inputs: [],
+          outputs: [],
+        } satisfies ThreadReply);
         return;
       }
       const t0 = performance.now();
@@ -40,7 +47,14 @@ async function handle(msg: ThreadRequest): Promise<void> {
         );
       }
       sessions.set(msg.model, { session, input: msg.input, output: msg.output });
-      port.postMessage({ id: msg.id, ok: true, op: 'load', loadMs: performance.now() - t0, inputs, outputs } satisfies ThreadReply);
+      port.postMessage({
+        id: msg.id,
+        ok: true,
+        op: 'load',
+        loadMs: performance.now() - t0,
+        inputs,
+        outputs,
+      } satisfies ThreadReply);
       return;
     }
     case 'run': {
@@ -50,7 +64,8 @@ async function handle(msg: ThreadRequest): Promise<void> {
       const tensor = new ort.Tensor('float32', msg.data, msg.dims);
       const out = await entry.session.run({ [entry.input]: tensor });
       const logits = out[entry.output];
-      if (!logits || !(logits.data instanceof Float32Array)) throw new Error(`output ${entry.output} is not float32`);
+      if (!logits || !(logits.data instanceof Float32Array))
+        throw new Error(`output ${entry.output} is not float32`);
       // Copy into a buffer we own so it can be transferred instead of cloned.
       const data = new Float32Array(logits.data);
       const reply: ThreadReply = {

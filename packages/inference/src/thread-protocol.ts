@@ -1,6 +1,14 @@
 /** Messages between the SessionPool and its session threads. */
 export type ThreadRequest =
-  | { id: number; op: 'load'; model: string; path: string; input: string; output: string; intraOpThreads: number }
+  | {
+      id: number;
+      op: 'load';
+      model: string;
+      path: string;
+      input: string;
+      output: string;
+      intraOpThreads: number;
+    }
   | { id: number; op: 'run'; model: string; data: Float32Array; dims: number[] }
   | { id: number; op: 'unload'; model: string };
 

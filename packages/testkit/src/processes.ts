@@ -19,7 +19,10 @@ export interface NodeProcess {
   /** SIGTERM, then SIGKILL after graceMs; resolves when gone. */
   stop(graceMs?: number): Promise<void>;
   /** Resolves with the first stdout event matching `pred` (already seen or future). */
-  waitEvent(pred: (e: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitEvent(
+    pred: (e: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
 }
 
 const live = new Set<ChildProcess>();
@@ -57,7 +60,10 @@ export async function spawnNode(script: string, options: SpawnNodeOptions = {}):
   });
   live.add(child);
   const events: Record<string, unknown>[] = [];
-  const waiters: { pred: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void }[] = [];
+  const waiters: {
+    pred: (e: Record<string, unknown>) => boolean;
+    resolve: (e: Record<string, unknown>) => void;
+  }[] = [];
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -88,13 +94,29 @@ export async function spawnNode(script: string, options: SpawnNodeOptions = {}):
     const seen = events.find(pred);
     if (seen) return Promise.resolve(seen);
     return new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${script}: no matching event within ${timeoutMs} ms; stderr:\n${stderr.slice(-4000)}`)), timeoutMs);
-      const w = { pred, resolve: (e: Record<string, unknown>) => (clearTimeout(timer), resolve(e)) };
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`${script}: no matching event within ${timeoutMs} ms; stderr:\n${stderr.slice(-4000)}`),
+          ),
+        timeoutMs,
+      );
+      const w = {
+        pred,
+        resolve: (e: Record<string, unknown>) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+      };
       waiters.push(w);
       void exited.then(({ code, signal }) => {
         if (!waiters.includes(w)) return;
         clearTimeout(timer);
-        reject(new Error(`${script} exited (code ${code}, signal ${signal}) before the event; stderr:\n${stderr.slice(-4000)}`));
+        reject(
+          new Error(
+            `${script} exited (code ${code}, signal ${signal}) before the event; stderr:\n${stderr.slice(-4000)}`,
+          ),
+        );
       });
     });
   };
@@ -129,8 +151,13 @@ export async function spawnNode(script: string, options: SpawnNodeOptions = {}):
 }
 
 /** Starts an idunno worker on 127.0.0.1 with an ephemeral port. */
-export async function startWorker(options: SpawnNodeOptions = {}): Promise<NodeProcess & { address: string }> {
-  const proc = await spawnNode('apps/worker/dist/main.js', { ...options, args: ['--port', '0', ...(options.args ?? [])] });
+export async function startWorker(
+  options: SpawnNodeOptions = {},
+): Promise<NodeProcess & { address: string }> {
+  const proc = await spawnNode('apps/worker/dist/main.js', {
+    ...options,
+    args: ['--port', '0', ...(options.args ?? [])],
+  });
   return Object.assign(proc, { address: String(proc.ready.address) });
 }
 

@@ -1,0 +1,100 @@
+import { type RedisServer, startRedis } from '@idunno/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisStateStore } from './redis-store.js';
+import type { ChangeEvent } from './types.js';
+
+let redis: RedisServer;
+
+beforeAll(async () => {
+  redis = await startRedis({ appendOnly: false });
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+describe('change stream', () => {
+  it('lets a reader following from an id see every later change in order', async () => {
+    const primary = await createRedisStateStore({ url: redis.url, prefix: 'c1:' });
+    const standby = await createRedisStateStore({ url: redis.url, prefix: 'c1:' });
+    try {
+      const lease = await primary.acquireLease('coord-a', 10_000);
+      if (!lease.acquired) throw new Error('not acquired');
+      const epoch = lease.epoch;
+      const from = await standby.latestChangeId();
+
+      // The standby blocks on the stream while the primary writes.
+      const seen: ChangeEvent[] = [];
+      let cursor = from;
+      const follow = (async () => {
+        while (seen.length < 7) {
+          const batch = await standby.readChanges(cursor, { blockMs: 2000, count: 3 });
+          for (const change of batch) {
+            seen.push(change);
+            cursor = change.id;
+          }
+          if (batch.length === 0) break;
+        }
+      })();
+
+      await primary.addJob(
+        { jobId: 'j1', model: 'resnet18', inputs: ['a', 'b'], batchSize: 4, topK: 3 },
+        epoch,
+      );
+      await primary.appendQueries(
+        'j1',
+        [
+          { id: 'q0', uri: 'file:///a' },
+          { id: 'q1', uri: 'file:///b' },
+        ],
+        epoch,
+      );
+      await primary.setJobState('j1', 'running', epoch);
+      await primary.recordResult('j1', 'q0', '{"top":[7]}', epoch);
+      await primary.recordResult('j1', 'q0', '{"top":[7]}', epoch); // duplicate: no change
+      await primary.recordError('j1', 'q1', 'bad image', epoch);
+      await primary.setBatchSize('j1', 16, epoch);
+      await primary.releaseLease('coord-a', epoch);
+      await follow;
+
+      expect(seen.map((c) => c.type)).toEqual([
+        'job-added',
+        'queries-appended',
+        'job-state',
+        'result-recorded',
+        'error-recorded',
+        'batch-size',
+        'lease-released',
+      ]);
+      const seqs = seen.map((c) => c.seq);
+      expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i)); // gap-free
+      expect(seen.every((c) => c.epoch === epoch && c.at > 0)).toBe(true);
+      expect(seen[0]).toMatchObject({
+        jobId: 'j1',
+        model: 'resnet18',
+        inputs: ['a', 'b'],
+        batchSize: 4,
+        topK: 3,
+      });
+      expect(seen[1]).toMatchObject({ from: 0, count: 2 });
+      expect(seen[2]).toMatchObject({ from: 'added', state: 'running' });
+      expect(seen[3]).toMatchObject({ queryId: 'q0', payload: '{"top":[7]}' });
+      expect(seen[4]).toMatchObject({ queryId: 'q1', payload: 'bad image' });
+      expect(await standby.latestChangeId()).toBe(seen[6]?.id);
+      expect(await standby.readChanges(from, { count: 100 })).toEqual(seen);
+    } finally {
+      await primary.close();
+      await standby.close();
+    }
+  });
+
+  it('returns nothing when a blocking read times out', async () => {
+    const store = await createRedisStateStore({ url: redis.url, prefix: 'c2:' });
+    try {
+      const started = performance.now();
+      expect(await store.readChanges('0-0', { blockMs: 100 })).toEqual([]);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+    } finally {
+      await store.close();
+    }
+  });
+});

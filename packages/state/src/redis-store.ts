@@ -1,0 +1,693 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { parseChange, parseInputs } from './changes.js';
+import {
+  InvalidArgumentError,
+  JobNotFoundError,
+  StateStoreError,
+  StoreReplyError,
+  StoreUnavailableError,
+} from './errors.js';
+import { DEFAULT_KEY_PREFIX, type StateKeys, stateKeys } from './keys.js';
+import { checkReply, loadScripts, parseLeaseValue, type ScriptContext } from './scripts.js';
+import type { Page, StateStore } from './store.js';
+import {
+  type AcquireResult,
+  type ChangeEvent,
+  JOB_STATES,
+  type JobCounts,
+  type JobRecord,
+  type JobSnapshot,
+  type JobSpec,
+  type JobState,
+  type LeaseInfo,
+  type Query,
+  type RecordedOutcome,
+  type RecordOutcome,
+  type RejectedWrites,
+} from './types.js';
+
+/** Structured logger the app injects; the store never writes to the console. */
+export interface StateLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface RedisStateStoreOptions {
+  /** `redis://host:port[/db]` */
+  url: string;
+  /** Prefix of every key. @default 'idunno:' */
+  prefix?: string;
+  /** @default a logger that drops everything */
+  logger?: StateLogger;
+  /** A command without a reply within this time rejects with StoreUnavailableError (a hung Redis).
+   *  @default 2000 ms */
+  commandTimeoutMs?: number;
+  /** How long `createRedisStateStore` waits for the first connection. @default 5000 ms */
+  connectTimeoutMs?: number;
+  /** Reconnect backoff: 50 ms doubling up to this cap, forever. @default 1000 ms */
+  maxReconnectDelayMs?: number;
+  /** Approximate cap on the change stream's length (XADD MAXLEN ~). @default 100_000 */
+  changeStreamMaxLen?: number;
+  /** Queries (or restored outcomes) per script call; calls are pipelined. @default 500 */
+  chunkSize?: number;
+}
+
+export const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+export const DEFAULT_MAX_RECONNECT_DELAY_MS = 1000;
+export const DEFAULT_CHANGE_STREAM_MAX_LEN = 100_000;
+export const DEFAULT_CHUNK_SIZE = 500;
+/** Largest batch size the store accepts; the CLI documents the same bound. */
+export const MAX_BATCH_SIZE = 1024;
+export const MAX_TOP_K = 1000;
+
+const silentLogger: StateLogger = { debug() {}, info() {}, warn() {} };
+
+export type ResolvedRedisStateStoreOptions = Required<RedisStateStoreOptions>;
+
+export function defaultRedisStateStoreOptions(url: string): ResolvedRedisStateStoreOptions {
+  return {
+    url,
+    prefix: DEFAULT_KEY_PREFIX,
+    logger: silentLogger,
+    commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
+    connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
+    maxReconnectDelayMs: DEFAULT_MAX_RECONNECT_DELAY_MS,
+    changeStreamMaxLen: DEFAULT_CHANGE_STREAM_MAX_LEN,
+    chunkSize: DEFAULT_CHUNK_SIZE,
+  };
+}
+
+function resolveOptions(options: RedisStateStoreOptions): ResolvedRedisStateStoreOptions {
+  const resolved = { ...defaultRedisStateStoreOptions(options.url) };
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) (resolved as Record<string, unknown>)[key] = value;
+  }
+  if (!/^rediss?:\/\//.test(resolved.url)) {
+    throw new InvalidArgumentError('url', resolved.url, 'redis://host:port or rediss://host:port');
+  }
+  for (const key of [
+    'commandTimeoutMs',
+    'connectTimeoutMs',
+    'maxReconnectDelayMs',
+    'changeStreamMaxLen',
+    'chunkSize',
+  ] as const) {
+    positiveInt(key, resolved[key]);
+  }
+  return resolved;
+}
+
+/**
+ * Connects to Redis and resolves once the connection is ready (rejects with StoreUnavailableError
+ * after `connectTimeoutMs`).
+ *
+ * Connection policy, chosen so that the coordinator never hangs on a dead Redis:
+ * - `enableOfflineQueue: false`: while disconnected, commands reject at once (StoreUnavailableError)
+ *   instead of piling up; the coordinator decides when to retry, and reads keep failing fast.
+ * - `maxRetriesPerRequest: 0`, `autoResendUnfulfilledCommands: false`: a command in flight when the
+ *   connection drops rejects at once rather than being replayed later behind the caller's back.
+ * - `commandTimeout`: a Redis that accepts connections but does not answer (SIGSTOP, overload) makes
+ *   commands reject after `commandTimeoutMs`.
+ * - `retryStrategy`: reconnect forever, 50 ms doubling to `maxReconnectDelayMs`, so the store works
+ *   again within about a second of Redis coming back.
+ * Blocking change-stream reads use a second connection without the command timeout.
+ */
+export async function createRedisStateStore(options: RedisStateStoreOptions): Promise<StateStore> {
+  const opts = resolveOptions(options);
+  const redisOptions: RedisOptions = {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    connectTimeout: opts.connectTimeoutMs,
+    retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 10), opts.maxReconnectDelayMs),
+    lazyConnect: true,
+  };
+  const main = new Redis(opts.url, { ...redisOptions, commandTimeout: opts.commandTimeoutMs });
+  const blocking = new Redis(opts.url, {
+    ...redisOptions,
+    // Safety net against a silently dead connection during XREAD BLOCK.
+    blockingTimeout: 60_000,
+    connectionName: 'idunno-state-follower',
+  });
+  for (const [role, client] of [
+    ['main', main],
+    ['follower', blocking],
+  ] as const) {
+    let down = false;
+    client.on('error', (err: Error) => {
+      if (!down) opts.logger.warn('redis connection error', { role, error: err.message });
+      down = true;
+    });
+    client.on('ready', () => {
+      if (down) opts.logger.info('redis connection back', { role });
+      down = false;
+    });
+  }
+  for (const script of loadScripts()) {
+    main.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
+  }
+  try {
+    await withTimeout(
+      Promise.all([main.connect(), blocking.connect()]),
+      opts.connectTimeoutMs,
+      'connect timed out',
+    );
+  } catch (err) {
+    main.disconnect();
+    blocking.disconnect();
+    throw new StoreUnavailableError('connect', { cause: err });
+  }
+  return new RedisStateStore(main, blocking, stateKeys(opts.prefix), opts);
+}
+
+type ScriptArg = string | number;
+type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
+/** ioredis adds defined scripts as methods; this is their shape. */
+type WithScripts = Record<string, ScriptFn>;
+
+const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+class RedisStateStore implements StateStore {
+  private readonly maxLen: number;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly follower: Redis,
+    private readonly keys: StateKeys,
+    private readonly opts: ResolvedRedisStateStoreOptions,
+  ) {
+    this.maxLen = opts.changeStreamMaxLen;
+  }
+
+  // -- jobs -------------------------------------------------------------------------------------
+
+  async addJob(spec: JobSpec, epoch: number): Promise<JobRecord> {
+    checkJobId(spec.jobId);
+    checkEpoch(epoch);
+    if (typeof spec.model !== 'string' || spec.model === '') {
+      throw new InvalidArgumentError('model', spec.model, 'a model name');
+    }
+    checkBatchSize(spec.batchSize);
+    if (!Number.isInteger(spec.topK) || spec.topK < 1 || spec.topK > MAX_TOP_K) {
+      throw new InvalidArgumentError('topK', spec.topK, `an integer from 1 to ${MAX_TOP_K}`);
+    }
+    const k = this.keys;
+    const ctx = { operation: 'addJob', epoch, jobId: spec.jobId };
+    await this.script(
+      ctx,
+      'addJob',
+      [k.epoch, k.counters, k.changes, k.jobs, k.job(spec.jobId)],
+      [epoch, this.maxLen, spec.jobId, spec.model, JSON.stringify(spec.inputs), spec.batchSize, spec.topK],
+    );
+    return this.getJob(spec.jobId);
+  }
+
+  async getJob(jobId: string): Promise<JobRecord> {
+    const hash = await this.call('getJob', () => this.redis.hgetall(this.keys.job(jobId)));
+    const job = parseJob(hash);
+    if (!job) throw new JobNotFoundError(jobId);
+    return job;
+  }
+
+  async listJobs(): Promise<JobRecord[]> {
+    return this.call('listJobs', async () => {
+      const ids = await this.redis.zrange(this.keys.jobs, 0, -1);
+      if (ids.length === 0) return [];
+      const pipe = this.redis.pipeline();
+      for (const id of ids) pipe.hgetall(this.keys.job(id));
+      const replies = execReplies(await pipe.exec(), 'listJobs');
+      return replies.map((r) => parseJob(r as Record<string, string>)).filter((j) => j !== undefined);
+    });
+  }
+
+  async setJobState(jobId: string, state: JobState, epoch: number): Promise<boolean> {
+    checkEpoch(epoch);
+    if (!JOB_STATES.includes(state)) throw new InvalidArgumentError('state', state, JOB_STATES.join('|'));
+    const k = this.keys;
+    const { code } = await this.script(
+      { operation: 'setJobState', epoch, jobId, state },
+      'setJobState',
+      [k.epoch, k.counters, k.changes, k.job(jobId)],
+      [epoch, this.maxLen, jobId, state],
+    );
+    return code === 1;
+  }
+
+  async setBatchSize(jobId: string, batchSize: number, epoch: number): Promise<void> {
+    checkEpoch(epoch);
+    checkBatchSize(batchSize);
+    const k = this.keys;
+    await this.script(
+      { operation: 'setBatchSize', epoch, jobId },
+      'setBatchSize',
+      [k.epoch, k.counters, k.changes, k.job(jobId)],
+      [epoch, this.maxLen, jobId, batchSize],
+    );
+  }
+
+  async appendQueries(
+    jobId: string,
+    queries: readonly Query[],
+    epoch: number,
+  ): Promise<{ added: number; total: number }> {
+    checkEpoch(epoch);
+    for (const q of queries) {
+      if (typeof q.id !== 'string' || q.id === '')
+        throw new InvalidArgumentError('query id', q.id, 'a non-empty string');
+      if (typeof q.uri !== 'string') throw new InvalidArgumentError('query uri', q.uri, 'a string');
+    }
+    if (queries.length === 0) return { added: 0, total: (await this.counts(jobId)).total };
+    const k = this.keys;
+    const keys = [k.epoch, k.counters, k.changes, k.job(jobId), k.queries(jobId), k.uris(jobId)];
+    const ctx = { operation: 'appendQueries', epoch, jobId };
+    // Chunks keep each script short (Redis is single-threaded) and the pipeline keeps them fast;
+    // a pipeline preserves order, so the list keeps the input order.
+    const replies = await this.call(ctx.operation, async () => {
+      const pipe = this.redis.pipeline() as unknown as WithScripts & { exec(): ReturnType<Redis['exec']> };
+      for (let i = 0; i < queries.length; i += this.opts.chunkSize) {
+        const args: ScriptArg[] = [epoch, this.maxLen, jobId];
+        for (const q of queries.slice(i, i + this.opts.chunkSize)) args.push(q.id, q.uri);
+        pipe.appendQueries!(...keys, ...args);
+      }
+      return execReplies(await pipe.exec(), ctx.operation);
+    });
+    let added = 0;
+    let total = 0;
+    for (const reply of replies) {
+      const { rest } = checkReply(reply, ctx);
+      added += Number(rest[0]);
+      total = Number(rest[1]);
+    }
+    return { added, total };
+  }
+
+  async listQueries(jobId: string, page: Page = {}): Promise<Query[]> {
+    const { start, stop } = range(page);
+    return this.call('listQueries', async () => {
+      const [exists, ids] = execReplies(
+        await this.redis
+          .multi()
+          .exists(this.keys.job(jobId))
+          .lrange(this.keys.queries(jobId), start, stop)
+          .exec(),
+        'listQueries',
+      ) as [number, string[]];
+      if (exists === 0) throw new JobNotFoundError(jobId);
+      if (ids.length === 0) return [];
+      const uris = await this.redis.hmget(this.keys.uris(jobId), ...ids);
+      return ids.map((id, i) => ({ id, uri: uris[i] ?? '' }));
+    });
+  }
+
+  recordResult(jobId: string, queryId: string, payload: string, epoch: number): Promise<RecordOutcome> {
+    return this.recordOutcome('result', jobId, queryId, payload, epoch);
+  }
+
+  recordError(jobId: string, queryId: string, payload: string, epoch: number): Promise<RecordOutcome> {
+    return this.recordOutcome('error', jobId, queryId, payload, epoch);
+  }
+
+  private async recordOutcome(
+    kind: 'result' | 'error',
+    jobId: string,
+    queryId: string,
+    payload: string,
+    epoch: number,
+  ): Promise<RecordOutcome> {
+    checkEpoch(epoch);
+    const k = this.keys;
+    const [target, other] =
+      kind === 'result' ? [k.results(jobId), k.errors(jobId)] : [k.errors(jobId), k.results(jobId)];
+    const { code } = await this.script(
+      { operation: kind === 'result' ? 'recordResult' : 'recordError', epoch, jobId, queryId },
+      'recordOutcome',
+      [k.epoch, k.counters, k.changes, k.job(jobId), target, other, k.uris(jobId), k.outcomes(jobId)],
+      [epoch, this.maxLen, jobId, queryId, payload, kind],
+    );
+    return code === 1 ? 'recorded' : code === 2 ? 'duplicate' : 'conflict';
+  }
+
+  async getResults(jobId: string, page: Page = {}): Promise<RecordedOutcome[]> {
+    const { start, stop } = range(page);
+    const k = this.keys;
+    return this.call('getResults', async () => {
+      const [exists, ids] = execReplies(
+        await this.redis.multi().exists(k.job(jobId)).lrange(k.outcomes(jobId), start, stop).exec(),
+        'getResults',
+      ) as [number, string[]];
+      if (exists === 0) throw new JobNotFoundError(jobId);
+      if (ids.length === 0) return [];
+      const [results, errors, uris] = execReplies(
+        await this.redis
+          .pipeline()
+          .hmget(k.results(jobId), ...ids)
+          .hmget(k.errors(jobId), ...ids)
+          .hmget(k.uris(jobId), ...ids)
+          .exec(),
+        'getResults',
+      ) as [(string | null)[], (string | null)[], (string | null)[]];
+      return ids.map((queryId, i) => {
+        const result = results[i];
+        const uri = uris[i] ?? '';
+        return typeof result === 'string'
+          ? { queryId, uri, kind: 'result' as const, payload: result }
+          : { queryId, uri, kind: 'error' as const, payload: errors[i] ?? '' };
+      });
+    });
+  }
+
+  async pendingQueries(jobId: string): Promise<string[]> {
+    const k = this.keys;
+    return this.call('pendingQueries', async () => {
+      // One MULTI: a consistent snapshot of the query list and both outcome sets.
+      const [exists, ids, withResult, withError] = execReplies(
+        await this.redis
+          .multi()
+          .exists(k.job(jobId))
+          .lrange(k.queries(jobId), 0, -1)
+          .hkeys(k.results(jobId))
+          .hkeys(k.errors(jobId))
+          .exec(),
+        'pendingQueries',
+      ) as [number, string[], string[], string[]];
+      if (exists === 0) throw new JobNotFoundError(jobId);
+      const finished = new Set([...withResult, ...withError]);
+      return ids.filter((id) => !finished.has(id));
+    });
+  }
+
+  async counts(jobId: string): Promise<JobCounts> {
+    const values = await this.call('counts', () =>
+      this.redis.hmget(this.keys.job(jobId), 'totalQueries', 'done', 'errors', 'duplicates'),
+    );
+    if (values[0] === null || values[0] === undefined) throw new JobNotFoundError(jobId);
+    const [total, done, errors, duplicates] = values.map((v) => Number(v ?? 0)) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    return { total, done, errors, duplicates };
+  }
+
+  // -- lease ------------------------------------------------------------------------------------
+
+  async acquireLease(nodeId: string, ttlMs: number, minEpoch = 0): Promise<AcquireResult> {
+    checkNodeId(nodeId);
+    positiveInt('ttlMs', ttlMs);
+    if (!Number.isSafeInteger(minEpoch) || minEpoch < 0) {
+      throw new InvalidArgumentError('minEpoch', minEpoch, 'an integer ≥ 0');
+    }
+    const k = this.keys;
+    const { code, rest } = await this.script(
+      { operation: 'acquireLease', nodeId },
+      'acquireLease',
+      [k.lease, k.epoch, k.counters, k.changes],
+      [nodeId, ttlMs, minEpoch, this.maxLen],
+    );
+    if (code === 1) return { acquired: true, epoch: Number(rest[0]) };
+    const holder = parseLeaseValue(String(rest[0]));
+    return {
+      acquired: false,
+      holder: holder?.nodeId ?? '',
+      epoch: holder?.epoch ?? 0,
+      ttlMs: Math.max(0, Number(rest[1])),
+    };
+  }
+
+  async renewLease(nodeId: string, epoch: number, ttlMs: number): Promise<void> {
+    checkEpoch(epoch);
+    positiveInt('ttlMs', ttlMs);
+    await this.script(
+      { operation: 'renewLease', nodeId, epoch },
+      'renewLease',
+      [this.keys.lease],
+      [nodeId, epoch, ttlMs],
+    );
+  }
+
+  async releaseLease(nodeId: string, epoch: number): Promise<boolean> {
+    checkEpoch(epoch);
+    const k = this.keys;
+    const { code } = await this.script(
+      { operation: 'releaseLease', nodeId, epoch },
+      'releaseLease',
+      [k.lease, k.counters, k.changes],
+      [nodeId, epoch, this.maxLen],
+    );
+    return code === 1;
+  }
+
+  async readLease(): Promise<LeaseInfo | null> {
+    const [value, ttl] = await this.call('readLease', async () => {
+      const replies = execReplies(
+        await this.redis.multi().get(this.keys.lease).pttl(this.keys.lease).exec(),
+        'readLease',
+      );
+      return replies as [string | null, number];
+    });
+    const holder = parseLeaseValue(value ?? '');
+    return holder === null ? null : { holder: holder.nodeId, epoch: holder.epoch, ttlMs: Math.max(0, ttl) };
+  }
+
+  async currentEpoch(): Promise<number> {
+    return Number((await this.call('currentEpoch', () => this.redis.get(this.keys.epoch))) ?? 0);
+  }
+
+  // -- restore ----------------------------------------------------------------------------------
+
+  async restoreJob(snapshot: JobSnapshot, epoch: number): Promise<void> {
+    const { job } = snapshot;
+    checkJobId(job.jobId);
+    checkEpoch(epoch);
+    checkBatchSize(job.batchSize);
+    const k = this.keys;
+    const jobId = job.jobId;
+    const time = (t: number | undefined): string => (t === undefined ? '' : String(t));
+    await this.script(
+      { operation: 'restoreJob', epoch, jobId },
+      'restoreJob',
+      [k.epoch, k.counters, k.changes, k.jobs, k.job(jobId)],
+      [
+        epoch,
+        this.maxLen,
+        jobId,
+        job.model,
+        JSON.stringify(job.inputs),
+        job.batchSize,
+        job.topK,
+        job.state,
+        job.createdAt,
+        time(job.startedAt),
+        time(job.stoppedAt),
+        time(job.completedAt),
+      ],
+    );
+    await this.appendQueries(jobId, snapshot.queries, epoch);
+    for (const [kind, outcomes] of [
+      ['result', snapshot.results],
+      ['error', snapshot.errors],
+    ] as const) {
+      if (outcomes.length === 0) continue;
+      const [target, other] =
+        kind === 'result' ? [k.results(jobId), k.errors(jobId)] : [k.errors(jobId), k.results(jobId)];
+      const keys = [k.epoch, k.counters, k.job(jobId), target, other, k.uris(jobId), k.outcomes(jobId)];
+      const ctx = { operation: 'restoreJob', epoch, jobId };
+      const replies = await this.call(ctx.operation, async () => {
+        const pipe = this.redis.pipeline() as unknown as WithScripts & { exec(): ReturnType<Redis['exec']> };
+        for (let i = 0; i < outcomes.length; i += this.opts.chunkSize) {
+          const args: ScriptArg[] = [epoch];
+          for (const o of outcomes.slice(i, i + this.opts.chunkSize)) args.push(o.queryId, o.payload);
+          pipe.restoreOutcomes!(...keys, ...args);
+        }
+        return execReplies(await pipe.exec(), ctx.operation);
+      });
+      for (const reply of replies) checkReply(reply, ctx);
+    }
+    await this.script(
+      { operation: 'restoreJob', epoch, jobId },
+      'recountJob',
+      [k.epoch, k.counters, k.changes, k.job(jobId), k.queries(jobId), k.results(jobId), k.errors(jobId)],
+      [epoch, this.maxLen, jobId],
+    );
+  }
+
+  // -- change stream ----------------------------------------------------------------------------
+
+  async readChanges(
+    fromId: string,
+    options: { blockMs?: number; count?: number } = {},
+  ): Promise<ChangeEvent[]> {
+    const count = options.count ?? 1000;
+    positiveInt('count', count);
+    const args: (string | number)[] = ['COUNT', count];
+    if (options.blockMs !== undefined) {
+      if (!Number.isInteger(options.blockMs) || options.blockMs < 0) {
+        throw new InvalidArgumentError('blockMs', options.blockMs, 'an integer ≥ 0');
+      }
+      args.push('BLOCK', options.blockMs);
+    }
+    args.push('STREAMS', this.keys.changes, fromId);
+    const reply = await this.call('readChanges', () => this.follower.call('XREAD', ...args));
+    if (reply === null) return [];
+    const streams = reply as [string, [string, string[]][]][];
+    const entries = streams[0]?.[1] ?? [];
+    return entries.map(([id, fields]) => parseChange(id, fields));
+  }
+
+  async latestChangeId(): Promise<string> {
+    const entries = await this.call('latestChangeId', () =>
+      this.redis.xrevrange(this.keys.changes, '+', '-', 'COUNT', 1),
+    );
+    return entries[0]?.[0] ?? '0-0';
+  }
+
+  // -- counters and life cycle ------------------------------------------------------------------
+
+  async rejectedWrites(): Promise<RejectedWrites> {
+    const values = await this.call('rejectedWrites', () =>
+      this.redis.hmget(this.keys.counters, 'rejectedStale', 'rejectedBehind', 'duplicates', 'conflicts'),
+    );
+    const [staleEpoch, storeBehind, duplicates, conflicts] = values.map((v) => Number(v ?? 0)) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    return { staleEpoch, storeBehind, duplicates, conflicts };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      [this.redis, this.follower].map(async (client) => {
+        try {
+          if (client.status === 'ready') await client.quit();
+          else client.disconnect();
+        } catch {
+          client.disconnect();
+        }
+      }),
+    );
+  }
+
+  // -- plumbing ---------------------------------------------------------------------------------
+
+  /** Runs a defined script and throws the typed error for a negative return code. */
+  private async script(
+    ctx: ScriptContext,
+    name: string,
+    keys: string[],
+    args: ScriptArg[],
+  ): Promise<{ code: number; rest: unknown[] }> {
+    const fn = (this.redis as unknown as WithScripts)[name];
+    if (fn === undefined) throw new StoreReplyError(ctx.operation, `script ${name} is not loaded`);
+    const reply = await this.call(ctx.operation, () => fn.call(this.redis, ...keys, ...args));
+    return checkReply(reply, ctx);
+  }
+
+  /** Maps transport failures to StoreUnavailableError; lets the store's own errors through. */
+  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toStoreError(operation, err);
+    }
+  }
+}
+
+// Redis error replies that mean "not now" rather than "wrong".
+const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|READONLY|CLUSTERDOWN|NOREPLICAS)\b/;
+
+function toStoreError(operation: string, err: unknown): Error {
+  if (err instanceof StateStoreError) return err;
+  if (err instanceof Error && err.name === 'ReplyError' && !TRANSIENT_REPLY.test(err.message)) {
+    return new StoreReplyError(operation, err.message, { cause: err });
+  }
+  // Connection refused/closed, offline queue disabled, command timeout, max retries, transient replies.
+  return new StoreUnavailableError(operation, { cause: err });
+}
+
+/** Unwraps pipeline/multi results, throwing the first command error. */
+function execReplies(results: [Error | null, unknown][] | null, operation: string): unknown[] {
+  if (results === null)
+    throw new StoreUnavailableError(operation, { cause: new Error('transaction aborted') });
+  return results.map(([err, value]) => {
+    if (err) throw toStoreError(operation, err);
+    return value;
+  });
+}
+
+function parseJob(hash: Record<string, string>): JobRecord | undefined {
+  if (hash.jobId === undefined) return undefined;
+  const n = (field: string): number => Number(hash[field] ?? 0);
+  const job: JobRecord = {
+    jobId: hash.jobId,
+    model: hash.model ?? '',
+    inputs: parseInputs(hash.inputs),
+    batchSize: n('batchSize'),
+    topK: n('topK'),
+    state: (hash.state ?? 'added') as JobState,
+    epoch: n('epoch'),
+    createdAt: n('createdAt'),
+    updatedAt: n('updatedAt'),
+    totalQueries: n('totalQueries'),
+    done: n('done'),
+    errors: n('errors'),
+    duplicates: n('duplicates'),
+  };
+  for (const field of ['startedAt', 'stoppedAt', 'completedAt'] as const) {
+    if (hash[field] !== undefined) job[field] = Number(hash[field]);
+  }
+  return job;
+}
+
+function range(page: Page): { start: number; stop: number } {
+  const offset = page.offset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new InvalidArgumentError('offset', offset, 'an integer ≥ 0');
+  if (page.limit === undefined) return { start: offset, stop: -1 };
+  if (!Number.isInteger(page.limit) || page.limit < 0) {
+    throw new InvalidArgumentError('limit', page.limit, 'an integer ≥ 0');
+  }
+  if (page.limit === 0) return { start: 1, stop: 0 }; // empty range
+  return { start: offset, stop: offset + page.limit - 1 };
+}
+
+function checkEpoch(epoch: number): void {
+  if (!Number.isSafeInteger(epoch) || epoch < 1) {
+    throw new InvalidArgumentError('epoch', epoch, 'an integer ≥ 1 from acquireLease');
+  }
+}
+
+function checkJobId(jobId: string): void {
+  if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) {
+    throw new InvalidArgumentError('job id', jobId, 'letters, digits, ".", "_" or "-" (at most 128)');
+  }
+}
+
+function checkNodeId(nodeId: string): void {
+  if (typeof nodeId !== 'string' || nodeId === '' || nodeId.includes(' ')) {
+    throw new InvalidArgumentError('node id', nodeId, 'a non-empty string without spaces');
+  }
+}
+
+function checkBatchSize(batchSize: number): void {
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+    throw new InvalidArgumentError('batch size', batchSize, `an integer from 1 to ${MAX_BATCH_SIZE}`);
+  }
+}
+
+function positiveInt(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new InvalidArgumentError(name, value, 'a positive integer');
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
