@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Classifier } from '@idunno/inference';
 import { jsonLogger } from '@idunno/log';
+import { isProfileName, type Membership, startMembership } from '@idunno/membership';
 import { WorkerService } from '@idunno/worker';
 
 const HELP = `usage: idunno-worker [options]
@@ -18,6 +19,9 @@ options:
   --intra-op-threads <n>   onnxruntime threads per inference thread (default cores / threads)
   --max-task-queries <n>   largest task accepted (default 1024)
   --preload <m1,m2>        models to load before reporting ready
+  --seeds <h:p,…>          gossip members to join (coordinators); without it the worker runs alone
+  --gossip-port <n>        membership UDP port (default 0)
+  --profile lan|local      gossip timing profile (default lan)
   -h, --help               this text
 
 Prints one JSON line {"event":"listening","address":…} on stdout when ready; logs JSON lines on
@@ -44,6 +48,9 @@ async function main(): Promise<void> {
       'intra-op-threads': { type: 'string' },
       'max-task-queries': { type: 'string' },
       preload: { type: 'string' },
+      seeds: { type: 'string', default: '' },
+      'gossip-port': { type: 'string', default: '0' },
+      profile: { type: 'string', default: 'lan' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -57,7 +64,10 @@ async function main(): Promise<void> {
   const threads = int('threads', values.threads, undefined);
   const intra = int('intra-op-threads', values['intra-op-threads'], undefined);
   const classifier = new Classifier({
-    pool: { ...(threads !== undefined ? { threads } : {}), ...(intra !== undefined ? { intraOpThreads: intra } : {}) },
+    pool: {
+      ...(threads !== undefined ? { threads } : {}),
+      ...(intra !== undefined ? { intraOpThreads: intra } : {}),
+    },
   });
   const service = new WorkerService(
     classifier,
@@ -72,13 +82,17 @@ async function main(): Promise<void> {
     log.info('model_loaded', { model, loadMs: Math.round(loaded.loadMs), trained: loaded.spec.trained });
   }
   // Signal handlers go in before the ready line: a parent may signal as soon as it reads it.
+  let membership: Membership | undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info('shutting_down', { signal });
     service.shutdown().then(
-      () => process.exit(0),
+      async () => {
+        await membership?.leave().catch(() => {});
+        process.exit(0);
+      },
       () => process.exit(1),
     );
   };
@@ -88,7 +102,22 @@ async function main(): Promise<void> {
   const address = `${values.host}:${port}`;
   process.stdout.write(`${JSON.stringify({ event: 'listening', address, workerId, pid: process.pid })}\n`);
   log.info('listening', { address });
-
+  const seeds = values.seeds.split(',').filter(Boolean);
+  if (seeds.length > 0) {
+    if (!isProfileName(values.profile)) throw new Error(`--profile must be lan or local, got ${values.profile}`);
+    membership = await startMembership({
+      nodeId: workerId,
+      bindHost: values.host,
+      bindPort: int('gossip-port', values['gossip-port'], 0)!,
+      seeds,
+      meta: { role: 'worker', grpcAddress: address, models: classifier.loadedModels(), labels: {} },
+      profile: values.profile,
+      logger: log.child({ part: 'membership' }),
+    });
+    const m = membership;
+    service.onModelsChanged = () => m.updateMeta({ models: classifier.loadedModels() });
+    process.stdout.write(`${JSON.stringify({ event: 'gossip', address: m.address })}\n`);
+  }
 }
 
 main().catch((err: unknown) => {

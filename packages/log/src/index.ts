@@ -36,7 +36,9 @@ export function jsonLogger(options: Partial<JsonLoggerOptions> = {}): Logger {
   const base = options.base ?? {};
   const emit = (lvl: LogLevel, event: string, fields?: LogFields) => {
     if (RANK[lvl] < RANK[level]) return;
-    write(`${JSON.stringify({ ts: new Date().toISOString(), level: lvl, event, ...base, ...fields }, errorReplacer)}\n`);
+    write(
+      `${JSON.stringify({ ts: new Date().toISOString(), level: lvl, event, ...base, ...fields }, errorReplacer)}\n`,
+    );
   };
   return {
     debug: (e, f) => emit('debug', e, f),
@@ -59,3 +61,8 @@ export const silentLogger: Logger = {
   error: () => {},
   child: () => silentLogger,
 };
+
+/** The message of anything thrown. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType as CoordinatorProto } from './generated/coordinator.js';
 import type { ProtoGrpcType as KServeProto } from './generated/grpc_predict_v2.js';
 import type { ProtoGrpcType as WorkerProto } from './generated/worker.js';
 
@@ -22,12 +23,19 @@ function load<T>(file: string): T {
 }
 
 let worker: WorkerProto | undefined;
+let coordinator: CoordinatorProto | undefined;
 let kserve: KServeProto | undefined;
 
 /** The idunno.worker.v1 package (task API). Loaded once per process. */
 export function workerProto(): WorkerProto {
   worker ??= load<WorkerProto>('worker.proto');
   return worker;
+}
+
+/** The idunno.coordinator.v1 package (control API). */
+export function coordinatorProto(): CoordinatorProto {
+  coordinator ??= load<CoordinatorProto>('coordinator.proto');
+  return coordinator;
 }
 
 /** The KServe v2 `inference` package (liveness, readiness, metadata, ModelInfer). */

@@ -25,7 +25,14 @@ export interface WorkerCounters {
 }
 
 export interface WorkerEvents {
-  task?: (info: { taskId: string; jobId: string; model: string; queries: number; errors: number; ms: number }) => void;
+  task?: (info: {
+    taskId: string;
+    jobId: string;
+    model: string;
+    queries: number;
+    errors: number;
+    ms: number;
+  }) => void;
   rejected?: (info: { taskId: string; reason: string }) => void;
 }
 
@@ -36,8 +43,10 @@ function status(code: grpc.status, details: string): grpc.ServiceError {
 function toServiceError(err: unknown): grpc.ServiceError {
   if (err instanceof StaleEpochError) return status(grpc.status.FAILED_PRECONDITION, err.message);
   if (err instanceof BadTaskError) return status(grpc.status.INVALID_ARGUMENT, err.message);
-  if (err instanceof Error && err.name === 'UnknownModelError') return status(grpc.status.NOT_FOUND, err.message);
-  if (err instanceof Error && err.name === 'ModelMissingError') return status(grpc.status.FAILED_PRECONDITION, err.message);
+  if (err instanceof Error && err.name === 'UnknownModelError')
+    return status(grpc.status.NOT_FOUND, err.message);
+  if (err instanceof Error && err.name === 'ModelMissingError')
+    return status(grpc.status.FAILED_PRECONDITION, err.message);
   if (err instanceof ModelLoadError) return status(grpc.status.FAILED_PRECONDITION, err.message);
   return status(grpc.status.INTERNAL, errorMessage(err));
 }
@@ -59,6 +68,8 @@ export class WorkerService {
   };
   private readonly server = new grpc.Server(GRPC_CHANNEL_OPTIONS);
   private ready = false;
+  /** Called after a model loads (the app republishes its gossip metadata). */
+  onModelsChanged: (() => void) | undefined;
 
   constructor(
     private readonly classifier: Classifier,
@@ -113,7 +124,8 @@ export class WorkerService {
       );
     }
     const k = task.topK === 0 ? 5 : task.topK;
-    if (k > this.options.maxTopK) throw new BadTaskError(task.taskId, `top_k ${k} exceeds the maximum ${this.options.maxTopK}`);
+    if (k > this.options.maxTopK)
+      throw new BadTaskError(task.taskId, `top_k ${k} exceeds the maximum ${this.options.maxTopK}`);
     getModel(task.model); // UnknownModelError → NOT_FOUND before any work
     const t0 = performance.now();
     this.counters.tasksInFlight++;
@@ -168,7 +180,10 @@ export class WorkerService {
         const already = this.classifier.loadedModels().includes(name);
         const t0 = performance.now();
         this.classifier.load(name).then(
-          () => callback(null, { model: name, loadMs: performance.now() - t0, alreadyLoaded: already }),
+          () => {
+            if (!already) this.onModelsChanged?.();
+            callback(null, { model: name, loadMs: performance.now() - t0, alreadyLoaded: already });
+          },
           (err: unknown) => callback(toServiceError(err)),
         );
       },
@@ -207,7 +222,9 @@ export class WorkerService {
           name: spec.name,
           versions: ['1'],
           platform: 'onnxruntime_onnx',
-          inputs: [{ name: spec.input.name, datatype: 'FP32', shape: [-1, 3, spec.input.height, spec.input.width] }],
+          inputs: [
+            { name: spec.input.name, datatype: 'FP32', shape: [-1, 3, spec.input.height, spec.input.width] },
+          ],
           outputs: [{ name: spec.output.name, datatype: 'FP32', shape: [-1, spec.output.classes] }],
         });
       },
@@ -224,23 +241,33 @@ export class WorkerService {
   private async modelInfer(req: ModelInferRequest__Output): Promise<ModelInferResponse> {
     const spec = getModel(req.modelName);
     const input = req.inputs[0];
-    if (req.inputs.length !== 1 || !input) throw new BadTaskError(req.id, `ModelInfer expects exactly one input tensor, got ${req.inputs.length}`);
-    if (input.datatype !== 'FP32') throw new BadTaskError(req.id, `input datatype must be FP32, got ${input.datatype || '(none)'}`);
+    if (req.inputs.length !== 1 || !input)
+      throw new BadTaskError(req.id, `ModelInfer expects exactly one input tensor, got ${req.inputs.length}`);
+    if (input.datatype !== 'FP32')
+      throw new BadTaskError(req.id, `input datatype must be FP32, got ${input.datatype || '(none)'}`);
     const shape = input.shape.map(Number);
     const expected = [3, spec.input.height, spec.input.width];
     if (shape.length !== 4 || shape[0]! < 1 || shape.slice(1).some((d, i) => d !== expected[i])) {
-      throw new BadTaskError(req.id, `input shape must be [n, ${expected.join(', ')}], got [${shape.join(', ')}]`);
+      throw new BadTaskError(
+        req.id,
+        `input shape must be [n, ${expected.join(', ')}], got [${shape.join(', ')}]`,
+      );
     }
     const elements = shape.reduce((a, b) => a * b, 1);
     let data: Float32Array;
     const raw = req.rawInputContents[0];
     if (raw) {
-      if (raw.length !== elements * 4) throw new BadTaskError(req.id, `raw input holds ${raw.length} bytes, shape needs ${elements * 4}`);
+      if (raw.length !== elements * 4)
+        throw new BadTaskError(req.id, `raw input holds ${raw.length} bytes, shape needs ${elements * 4}`);
       data = new Float32Array(elements);
       new Uint8Array(data.buffer).set(raw);
     } else {
       const values = input.contents?.fp32Contents ?? [];
-      if (values.length !== elements) throw new BadTaskError(req.id, `fp32_contents holds ${values.length} values, shape needs ${elements}`);
+      if (values.length !== elements)
+        throw new BadTaskError(
+          req.id,
+          `fp32_contents holds ${values.length} values, shape needs ${elements}`,
+        );
       data = Float32Array.from(values);
     }
     await this.classifier.load(spec.name);

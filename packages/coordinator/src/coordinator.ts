@@ -1,0 +1,679 @@
+import { EventEmitter } from 'node:events';
+import * as grpc from '@grpc/grpc-js';
+import { type Logger, silentLogger } from '@idunno/log';
+import { getModel } from '@idunno/models';
+import type { QueryResult__Output } from '@idunno/proto';
+import { Scheduler, TooManyJobsError } from '@idunno/scheduler';
+import {
+  type JobRecord,
+  type JobSpec,
+  LeaseClock,
+  LeaseLostError,
+  StaleEpochError,
+  type StateStore,
+  StoreBehindError,
+} from '@idunno/state';
+import { WorkerConnection } from '@idunno/worker';
+import { InvalidJobRequestError, JobCompletedError, NotLeaderError } from './errors.js';
+import { expandJobInputs } from './job-input.js';
+import { type CoordinatorOptions, MAX_TOP_K, resolveCoordinatorOptions } from './options.js';
+import { type Task, Tracker, type TrackerStats } from './tracker.js';
+import type { WorkerDirectory, WorkerInfo } from './workers.js';
+
+export type Role = 'primary' | 'standby';
+
+/** Events for logs, the dashboard and tests. */
+export interface CoordinatorEvents {
+  role: [{ role: Role; epoch: number }];
+  'job-started': [{ jobId: string }];
+  'job-completed': [{ jobId: string }];
+  'worker-lost': [{ workerId: string; requeued: number; reason: string }];
+  'worker-joined': [{ workerId: string }];
+  redispatch: [{ jobId: string; taskId: string; workerId: string; queries: number; reason: string }];
+  'first-dispatch': [{ epoch: number }];
+}
+
+export interface JobView {
+  job: JobRecord;
+  stats: TrackerStats | undefined;
+  workers: string[];
+}
+
+interface WorkerSlot {
+  info: WorkerInfo;
+  conn: WorkerConnection;
+  inFlight: number;
+  backoffUntil: number;
+}
+
+const JOB_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * One coordinator process's brain. Whether it is primary or standby is decided by the lease in
+ * Redis, never by configuration: it tries for the lease every tick while standby, renews it while
+ * primary, and stops dispatching on its own (monotonic clock) when a renewal has not succeeded in
+ * time. As primary it keeps a Tracker per running job, asks the Scheduler which job each free
+ * worker slot serves, dispatches batches with the epoch, and records each outcome once through
+ * the store's fenced scripts.
+ */
+export class Coordinator extends EventEmitter<CoordinatorEvents> {
+  readonly options: CoordinatorOptions & { controlAddress: string };
+  private roleNow: Role = 'standby';
+  private epochNow = 0;
+  private lastKnownEpoch = 0;
+  private readonly leaseClock: LeaseClock;
+  private readonly scheduler: Scheduler;
+  private readonly trackers = new Map<string, Tracker>();
+  private readonly slots = new Map<string, WorkerSlot>();
+  private readonly attempts = new Map<string, number>(); // `${jobId}\u0000${queryId}` → failed attempts
+  private readonly observedMsPerQuery = new Map<string, number>(); // jobId → EWMA
+  private timers: NodeJS.Timeout[] = [];
+  private taskSeq = 0;
+  private leaseBusy = false;
+  private pumping = false;
+  private firstDispatchPending = false;
+  private stopped = false;
+  private leaderId: string | null = null;
+  private readonly log: Logger;
+  private readonly monotonic = () => performance.now();
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly directory: WorkerDirectory,
+    options: Partial<CoordinatorOptions> & { nodeId: string; controlAddress: string },
+    logger: Logger = silentLogger,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this.options = resolveCoordinatorOptions(options);
+    this.log = logger;
+    this.leaseClock = new LeaseClock({ ttlMs: this.options.leaseTtlMs });
+    this.scheduler = new Scheduler({
+      maxRunningJobs: this.options.maxRunningJobs,
+      rebalanceIntervalMs: this.options.rebalanceIntervalMs,
+    });
+    directory.onChange(() => this.syncWorkers());
+  }
+
+  /** Where this coordinator's control API listens, once bound (reported by Leader()). */
+  setControlAddress(address: string): void {
+    this.options.controlAddress = address;
+  }
+
+  get role(): Role {
+    return this.roleNow;
+  }
+
+  get epoch(): number {
+    return this.epochNow;
+  }
+
+  get leader(): string | null {
+    return this.roleNow === 'primary' ? this.options.nodeId : this.leaderId;
+  }
+
+  /** Starts the leadership loop (and, once leading, dispatching). */
+  start(): void {
+    this.timers.push(setInterval(() => void this.leaseTick(), this.options.leaseTickMs));
+    this.timers.push(setInterval(() => this.housekeeping(), this.options.pumpIntervalMs));
+    this.timers.push(
+      setInterval(() => {
+        if (this.roleNow === 'primary') this.scheduler.rebalance(this.now());
+      }, this.options.rebalanceIntervalMs),
+    );
+    void this.leaseTick();
+  }
+
+  /** Stops timers; a primary releases its lease so a standby takes over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    const wasPrimary = this.roleNow === 'primary';
+    const epoch = this.epochNow;
+    this.demote('shutdown');
+    if (wasPrimary) await this.store.releaseLease(this.options.nodeId, epoch).catch(() => false);
+    for (const s of this.slots.values()) s.conn.close();
+    this.slots.clear();
+  }
+
+  // ---- leadership ---------------------------------------------------------------------------
+
+  private async leaseTick(): Promise<void> {
+    if (this.leaseBusy || this.stopped) return;
+    this.leaseBusy = true;
+    try {
+      if (this.roleNow === 'primary') await this.renew();
+      else await this.tryAcquire();
+    } finally {
+      this.leaseBusy = false;
+    }
+  }
+
+  private async renew(): Promise<void> {
+    const sentAt = this.monotonic();
+    try {
+      await this.store.renewLease(this.options.nodeId, this.epochNow, this.options.leaseTtlMs);
+      this.leaseClock.succeeded(sentAt);
+    } catch (err) {
+      if (err instanceof LeaseLostError) {
+        this.leaseClock.lost();
+        this.demote('lease lost');
+        return;
+      }
+      this.log.warn('lease_renew_failed', { error: err });
+    }
+    if (!this.leaseClock.isLeader(this.monotonic())) this.demote('lease not renewed in time');
+  }
+
+  private async tryAcquire(): Promise<void> {
+    const sentAt = this.monotonic();
+    let result: Awaited<ReturnType<StateStore['acquireLease']>>;
+    try {
+      result = await this.store.acquireLease(
+        this.options.nodeId,
+        this.options.leaseTtlMs,
+        this.lastKnownEpoch,
+      );
+    } catch (err) {
+      this.log.debug('lease_acquire_failed', { error: err });
+      return;
+    }
+    if (!result.acquired) {
+      this.leaderId = result.holder;
+      this.lastKnownEpoch = Math.max(this.lastKnownEpoch, result.epoch);
+      return;
+    }
+    this.leaseClock.succeeded(sentAt);
+    try {
+      await this.promote(result.epoch);
+    } catch (err) {
+      this.log.error('promotion_failed', { error: err, epoch: result.epoch });
+      this.demote('promotion failed');
+      await this.store.releaseLease(this.options.nodeId, result.epoch).catch(() => false);
+    }
+  }
+
+  /** Becomes primary at `epoch`: loads running jobs, re-dispatches every query without an outcome. */
+  private async promote(epoch: number): Promise<void> {
+    this.epochNow = epoch;
+    this.lastKnownEpoch = epoch;
+    const now = this.now();
+    const jobs = await this.store.listJobs();
+    this.trackers.clear();
+    for (const job of jobs) {
+      if (job.state !== 'running') continue;
+      const tracker = await this.loadTracker(job, now);
+      this.trackers.set(job.jobId, tracker);
+    }
+    this.roleNow = 'primary';
+    this.leaderId = this.options.nodeId;
+    this.syncWorkers();
+    for (const tracker of this.trackers.values()) {
+      if (tracker.isComplete()) await this.completeJob(tracker);
+      else this.addToScheduler(tracker.job, now);
+    }
+    this.firstDispatchPending = true;
+    this.log.info('promoted', { epoch, runningJobs: this.trackers.size });
+    this.emit('role', { role: 'primary', epoch });
+    this.pump();
+  }
+
+  private demote(reason: string): void {
+    if (this.roleNow !== 'primary') return;
+    this.roleNow = 'standby';
+    this.leaderId = null;
+    for (const jobId of this.trackers.keys()) this.scheduler.removeJob(jobId, this.now());
+    this.trackers.clear();
+    this.log.warn('demoted', { reason, epoch: this.epochNow });
+    this.emit('role', { role: 'standby', epoch: this.epochNow });
+  }
+
+  private async loadTracker(job: JobRecord, now: number): Promise<Tracker> {
+    const [queries, pending] = await Promise.all([
+      this.store.listQueries(job.jobId),
+      this.store.pendingQueries(job.jobId),
+    ]);
+    const waiting = new Set(pending);
+    const recorded = queries.filter((q) => !waiting.has(q.id)).map((q) => q.id);
+    return new Tracker(job, queries, recorded, job.errors, now);
+  }
+
+  private addToScheduler(job: JobRecord, now: number): void {
+    try {
+      this.scheduler.addJob({ jobId: job.jobId, expectedCost: getModel(job.model).relativeCost }, now);
+    } catch (err) {
+      if (!(err instanceof Error && err.name === 'DuplicateJobError')) throw err;
+    }
+  }
+
+  private requirePrimary(): void {
+    if (this.roleNow !== 'primary') throw new NotLeaderError(this.options.nodeId, this.leaderId);
+  }
+
+  /** A fenced write was refused: someone newer leads. */
+  private onFenced(err: unknown): boolean {
+    if (err instanceof StaleEpochError) {
+      this.demote(`stale epoch ${err.epoch} < ${err.current}`);
+      return true;
+    }
+    if (err instanceof StoreBehindError) {
+      this.log.error('store_behind', { epoch: err.epoch, current: err.current });
+      this.demote('redis lost its data; re-acquiring the lease');
+      return true;
+    }
+    return false;
+  }
+
+  // ---- workers --------------------------------------------------------------------------------
+
+  private syncWorkers(): void {
+    const alive = new Map(this.directory.workers().map((w) => [w.id, w]));
+    for (const [id, slot] of this.slots) {
+      const info = alive.get(id);
+      if (!info || info.address !== slot.info.address)
+        this.workerLost(id, info ? 'address changed' : 'membership');
+    }
+    for (const [id, info] of alive) {
+      if (this.slots.has(id)) continue;
+      this.slots.set(id, { info, conn: new WorkerConnection(info.address), inFlight: 0, backoffUntil: 0 });
+      this.emit('worker-joined', { workerId: id });
+      this.log.info('worker_joined', { workerId: id, address: info.address });
+    }
+    this.scheduler.setWorkers([...this.slots.keys()], this.now());
+    this.pump();
+  }
+
+  private workerLost(workerId: string, reason: string): void {
+    const slot = this.slots.get(workerId);
+    if (!slot) return;
+    this.slots.delete(workerId);
+    slot.conn.close();
+    let requeued = 0;
+    for (const t of this.trackers.values()) requeued += t.workerLost(workerId);
+    this.scheduler.setWorkers([...this.slots.keys()], this.now());
+    this.log.warn('worker_lost', { workerId, reason, requeued });
+    this.emit('worker-lost', { workerId, requeued, reason });
+  }
+
+  /** A connect failure is strong evidence: re-dispatch that worker's tasks now and back off from it. */
+  private workerUnreachable(workerId: string): void {
+    const slot = this.slots.get(workerId);
+    if (!slot) return;
+    slot.backoffUntil = this.monotonic() + this.options.workerBackoffMs;
+    let requeued = 0;
+    for (const t of this.trackers.values()) requeued += t.workerLost(workerId);
+    if (requeued > 0) this.emit('worker-lost', { workerId, requeued, reason: 'unreachable' });
+  }
+
+  // ---- dispatch -------------------------------------------------------------------------------
+
+  private housekeeping(): void {
+    if (this.roleNow !== 'primary') return;
+    const now = this.now();
+    for (const tracker of this.trackers.values()) {
+      for (const task of tracker.expire(now)) {
+        this.log.warn('task_expired', { taskId: task.taskId, workerId: task.workerId, jobId: task.jobId });
+        this.emit('redispatch', {
+          jobId: task.jobId,
+          taskId: task.taskId,
+          workerId: task.workerId,
+          queries: task.queries.length,
+          reason: 'deadline',
+        });
+      }
+    }
+    this.pump();
+  }
+
+  private pickJob(workerId: string): Tracker | undefined {
+    const preferred = this.scheduler.nextJob(workerId, this.now());
+    const first = preferred !== undefined ? this.trackers.get(preferred) : undefined;
+    if (first?.hasWaiting() && first.job.state === 'running') return first;
+    // The scheduler's job has nothing waiting (all in flight or done): keep the worker busy.
+    for (const t of this.trackers.values()) if (t.job.state === 'running' && t.hasWaiting()) return t;
+    return undefined;
+  }
+
+  /** Fills every free worker slot. Cheap when nothing is waiting; called on every event. */
+  pump(): void {
+    if (this.roleNow !== 'primary' || this.pumping) return;
+    this.pumping = true;
+    try {
+      const mono = this.monotonic();
+      for (const slot of this.slots.values()) {
+        if (slot.backoffUntil > mono) continue;
+        while (slot.inFlight < this.options.maxInFlightPerWorker) {
+          const tracker = this.pickJob(slot.info.id);
+          if (!tracker) break;
+          const batch = tracker.takeBatch(tracker.job.batchSize);
+          if (batch.length === 0) break;
+          this.send(slot, tracker, batch);
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private deadlineFor(jobId: string, n: number): number {
+    const per = this.observedMsPerQuery.get(jobId);
+    if (per === undefined) return this.options.taskTimeoutMs;
+    return Math.max(
+      this.options.minTaskTimeoutMs,
+      per * n * this.options.taskTimeoutFactor * this.options.maxInFlightPerWorker,
+    );
+  }
+
+  private send(slot: WorkerSlot, tracker: Tracker, batch: Task['queries']): void {
+    const now = this.now();
+    const epoch = this.epochNow;
+    const timeout = this.deadlineFor(tracker.jobId, batch.length);
+    const task: Task = {
+      taskId: `${epoch}-${++this.taskSeq}`,
+      jobId: tracker.jobId,
+      workerId: slot.info.id,
+      queries: batch,
+      sentAt: now,
+      deadline: now + timeout,
+    };
+    tracker.begin(task);
+    slot.inFlight++;
+    if (this.firstDispatchPending) {
+      this.firstDispatchPending = false;
+      this.emit('first-dispatch', { epoch });
+    }
+    const job = tracker.job;
+    slot.conn
+      .runTask(
+        {
+          taskId: task.taskId,
+          jobId: job.jobId,
+          model: job.model,
+          topK: job.topK,
+          epoch,
+          queries: batch.map((q) => ({ queryId: q.id, uri: q.uri })),
+        },
+        timeout + 1000,
+      )
+      .then(
+        (reply) => this.onReply(tracker, task, reply.results, epoch),
+        (err: unknown) => this.onTaskFailed(tracker, task, err as grpc.ServiceError, epoch),
+      )
+      .finally(() => {
+        slot.inFlight = Math.max(0, slot.inFlight - 1);
+        this.pump();
+      });
+  }
+
+  private async onReply(
+    tracker: Tracker,
+    task: Task,
+    results: QueryResult__Output[],
+    epoch: number,
+  ): Promise<void> {
+    const now = this.now();
+    const busyMs = Math.max(1, now - task.sentAt);
+    tracker.end(task.taskId);
+    if (this.roleNow !== 'primary' || this.epochNow !== epoch) return; // a newer leader re-dispatches
+    this.scheduler.recordCompletion(
+      { jobId: task.jobId, workerId: task.workerId, queries: results.length, busyMs },
+      now,
+    );
+    const per = busyMs / Math.max(1, results.length);
+    const prev = this.observedMsPerQuery.get(task.jobId);
+    this.observedMsPerQuery.set(task.jobId, prev === undefined ? per : prev * 0.8 + per * 0.2);
+    const byId = new Set(task.queries.map((q) => q.id));
+    await Promise.all(
+      results.map(async (r) => {
+        if (!byId.has(r.queryId)) return;
+        const isError = r.error !== null && r.error !== undefined;
+        const payload = isError
+          ? JSON.stringify({ code: r.error!.code, message: r.error!.message, worker: task.workerId })
+          : JSON.stringify({
+              topK: r.topK.map((c) => ({ index: c.index, label: c.label, probability: c.probability })),
+              worker: task.workerId,
+              ms: busyMs,
+            });
+        try {
+          const outcome = isError
+            ? await this.store.recordError(task.jobId, r.queryId, payload, epoch)
+            : await this.store.recordResult(task.jobId, r.queryId, payload, epoch);
+          if (outcome === 'recorded')
+            tracker.markRecorded(r.queryId, isError ? 'error' : 'result', busyMs, this.now());
+          else tracker.markKnownDone(r.queryId);
+        } catch (err) {
+          if (this.onFenced(err)) return;
+          this.log.warn('record_failed', { jobId: task.jobId, queryId: r.queryId, error: err });
+        }
+      }),
+    );
+    if (this.roleNow !== 'primary') return;
+    // Anything not recorded (missing from the reply, or the store refused) goes round again.
+    tracker.requeue(task);
+    if (tracker.isComplete()) await this.completeJob(tracker);
+  }
+
+  private async onTaskFailed(
+    tracker: Tracker,
+    task: Task,
+    err: grpc.ServiceError,
+    epoch: number,
+  ): Promise<void> {
+    const live = tracker.end(task.taskId) !== undefined;
+    if (this.roleNow !== 'primary' || this.epochNow !== epoch) return;
+    const reason = `${grpc.status[err.code] ?? err.code}: ${err.details ?? err.message}`;
+    this.log.warn('task_failed', { taskId: task.taskId, workerId: task.workerId, reason });
+    if (err.code === grpc.status.FAILED_PRECONDITION && /epoch/.test(err.details ?? '')) {
+      // The worker has seen a newer epoch: another coordinator leads.
+      this.demote('worker reports a newer epoch');
+      return;
+    }
+    if (err.code === grpc.status.UNAVAILABLE) this.workerUnreachable(task.workerId);
+    if (!live) return; // already expired and requeued
+    // Count attempts so that a query no worker can run ends as a recorded error, not a loop.
+    const failedForGood: Task['queries'] = [];
+    for (const q of task.queries) {
+      const key = `${task.jobId}\u0000${q.id}`;
+      const n = (this.attempts.get(key) ?? 0) + 1;
+      this.attempts.set(key, n);
+      if (n >= this.options.maxAttempts) failedForGood.push(q);
+    }
+    for (const q of failedForGood) {
+      const payload = JSON.stringify({
+        code: 'TASK_FAILED',
+        message: `failed ${this.options.maxAttempts} times; last: ${reason}`,
+      });
+      try {
+        const outcome = await this.store.recordError(task.jobId, q.id, payload, epoch);
+        if (outcome === 'recorded') tracker.markRecorded(q.id, 'error', this.now() - task.sentAt, this.now());
+        else tracker.markKnownDone(q.id);
+      } catch (e) {
+        if (this.onFenced(e)) return;
+      }
+    }
+    const n = tracker.requeue(task);
+    if (n > 0)
+      this.emit('redispatch', {
+        jobId: task.jobId,
+        taskId: task.taskId,
+        workerId: task.workerId,
+        queries: n,
+        reason,
+      });
+    if (tracker.isComplete()) await this.completeJob(tracker);
+  }
+
+  private async completeJob(tracker: Tracker): Promise<void> {
+    if (tracker.job.state === 'completed') return;
+    try {
+      await this.store.setJobState(tracker.jobId, 'completed', this.epochNow);
+    } catch (err) {
+      if (this.onFenced(err)) return;
+      this.log.warn('complete_failed', { jobId: tracker.jobId, error: err });
+      return; // retried on the next reply or takeover
+    }
+    tracker.job = { ...tracker.job, state: 'completed', completedAt: this.now() };
+    this.scheduler.removeJob(tracker.jobId, this.now());
+    this.log.info('job_completed', { jobId: tracker.jobId, total: tracker.total });
+    this.emit('job-completed', { jobId: tracker.jobId });
+    this.pump();
+  }
+
+  // ---- control operations (primary only for changes) -----------------------------------------
+
+  async addJob(req: {
+    jobId: string;
+    model: string;
+    inputs: readonly string[];
+    batchSize?: number;
+    topK?: number;
+  }): Promise<JobRecord> {
+    this.requirePrimary();
+    if (!JOB_ID_RE.test(req.jobId)) {
+      throw new InvalidJobRequestError(
+        'job_id',
+        `job name ${JSON.stringify(req.jobId)} is invalid: use 1-64 letters, digits, '.', '_' or '-'`,
+      );
+    }
+    getModel(req.model); // UnknownModelError lists the known models
+    const batchSize = this.validBatchSize(req.batchSize ?? this.options.defaultBatchSize);
+    const topK = req.topK ?? this.options.defaultTopK;
+    if (!Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) {
+      throw new InvalidJobRequestError(
+        'top_k',
+        `top-k must be an integer from 1 to ${MAX_TOP_K}, got ${topK}`,
+      );
+    }
+    if (req.inputs.length === 0)
+      throw new InvalidJobRequestError('inputs', 'add-job needs at least one --input');
+    const existing = await this.store.getJob(req.jobId).catch(() => undefined);
+    if (existing)
+      await this.store.addJob(
+        { jobId: req.jobId, model: req.model, inputs: [...req.inputs], batchSize, topK },
+        this.epochNow,
+      ); // raises JobExistsError
+    const queries = await expandJobInputs(req.inputs);
+    const spec: JobSpec = { jobId: req.jobId, model: req.model, inputs: [...req.inputs], batchSize, topK };
+    try {
+      await this.store.addJob(spec, this.epochNow);
+      await this.store.appendQueries(req.jobId, queries, this.epochNow);
+    } catch (err) {
+      this.onFenced(err);
+      throw err;
+    }
+    this.log.info('job_added', { jobId: req.jobId, model: req.model, queries: queries.length, batchSize });
+    return this.store.getJob(req.jobId);
+  }
+
+  validBatchSize(n: number): number {
+    if (!Number.isInteger(n) || n < 1 || n > this.options.maxBatchSize) {
+      throw new InvalidJobRequestError(
+        'batch_size',
+        `batch size must be an integer from 1 to ${this.options.maxBatchSize}, got ${n}`,
+      );
+    }
+    return n;
+  }
+
+  async startJob(jobId: string): Promise<JobRecord> {
+    this.requirePrimary();
+    const job = await this.store.getJob(jobId);
+    if (job.state === 'running' && this.trackers.has(jobId)) return job;
+    if (job.state === 'completed') throw new JobCompletedError(jobId);
+    const running = [...this.trackers.values()].filter((t) => t.job.state === 'running').map((t) => t.jobId);
+    if (running.length >= this.options.maxRunningJobs) {
+      throw new TooManyJobsError(running.length, this.options.maxRunningJobs);
+    }
+    try {
+      await this.store.setJobState(jobId, 'running', this.epochNow);
+    } catch (err) {
+      this.onFenced(err);
+      throw err;
+    }
+    const now = this.now();
+    const record = await this.store.getJob(jobId);
+    const tracker = await this.loadTracker(record, now);
+    this.trackers.set(jobId, tracker);
+    if (tracker.isComplete()) {
+      await this.completeJob(tracker);
+    } else {
+      this.addToScheduler(record, now);
+      this.log.info('job_started', { jobId, pending: tracker.total - tracker.doneCount });
+      this.emit('job-started', { jobId });
+      this.pump();
+    }
+    return this.store.getJob(jobId);
+  }
+
+  async stopJob(jobId: string): Promise<JobRecord> {
+    this.requirePrimary();
+    const job = await this.store.getJob(jobId);
+    if (job.state === 'completed') throw new JobCompletedError(jobId);
+    try {
+      await this.store.setJobState(jobId, 'stopped', this.epochNow);
+    } catch (err) {
+      this.onFenced(err);
+      throw err;
+    }
+    this.scheduler.removeJob(jobId, this.now());
+    this.trackers.delete(jobId);
+    this.log.info('job_stopped', { jobId });
+    return this.store.getJob(jobId);
+  }
+
+  async setBatchSize(jobId: string, batchSize: number): Promise<JobRecord> {
+    this.requirePrimary();
+    this.validBatchSize(batchSize);
+    try {
+      await this.store.setBatchSize(jobId, batchSize, this.epochNow);
+    } catch (err) {
+      this.onFenced(err);
+      throw err;
+    }
+    const tracker = this.trackers.get(jobId);
+    if (tracker) tracker.job = { ...tracker.job, batchSize }; // takes effect on the next batch
+    return this.store.getJob(jobId);
+  }
+
+  /** Jobs with live stats where this coordinator tracks them (primary), stored counts otherwise. */
+  async jobs(jobId?: string): Promise<JobView[]> {
+    const records = jobId ? [await this.store.getJob(jobId)] : await this.store.listJobs();
+    const now = this.now();
+    return records.map((job) => {
+      const tracker = this.trackers.get(job.jobId);
+      return {
+        job: tracker ? { ...job, ...{ done: tracker.doneCount } } : job,
+        stats: tracker?.stats(now),
+        workers: tracker && job.state === 'running' ? this.workersOf(job.jobId) : [],
+      };
+    });
+  }
+
+  workersOf(jobId: string): string[] {
+    return this.scheduler.workersOf(jobId);
+  }
+
+  assignment(): { jobId: string; workers: { workerId: string; address: string; weight: number }[] }[] {
+    const out = new Map<string, { workerId: string; address: string; weight: number }[]>();
+    for (const [workerId, jobs] of this.scheduler.assignment()) {
+      for (const [jobId, weight] of jobs) {
+        if (weight <= 0) continue;
+        const list = out.get(jobId) ?? [];
+        list.push({ workerId, address: this.slots.get(workerId)?.info.address ?? '', weight });
+        out.set(jobId, list);
+      }
+    }
+    return [...out].map(([jobId, workers]) => ({ jobId, workers }));
+  }
+
+  /** A page of recorded outcomes, in recording order. */
+  async results(jobId: string, offset: number, limit: number): Promise<{ queryId: string; uri: string; kind: string; payload: string }[]> {
+    await this.store.getJob(jobId); // JobNotFoundError for an unknown job
+    return this.store.getResults(jobId, { offset, limit });
+  }
+
+  workerList(): WorkerInfo[] {
+    return [...this.slots.values()].map((s) => s.info);
+  }
+}

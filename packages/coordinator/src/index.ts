@@ -1,0 +1,27 @@
+export { Coordinator, type CoordinatorEvents, type JobView, type Role } from './coordinator.js';
+export {
+  BadListFileError,
+  InvalidJobRequestError,
+  JobCompletedError,
+  JobInputError,
+  NotLeaderError,
+} from './errors.js';
+export { expandJobInputs, IMAGE_EXTENSIONS, MAX_JOB_QUERIES } from './job-input.js';
+export {
+  type CoordinatorOptions,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_LEASE_TTL_MS,
+  DEFAULT_MAX_IN_FLIGHT_PER_WORKER,
+  DEFAULT_MAX_RUNNING_JOBS,
+  DEFAULT_TASK_TIMEOUT_MS,
+  DEFAULT_TOP_K,
+  defaultCoordinatorOptions,
+  MAX_BATCH_SIZE,
+  MAX_TOP_K,
+  resolveCoordinatorOptions,
+} from './options.js';
+export { ProcessingStats, type ProcessingSummary, RateWindow } from './stats.js';
+export { type Task, Tracker, type TrackerStats } from './tracker.js';
+export { StaticWorkerDirectory, type WorkerDirectory, type WorkerInfo } from './workers.js';
+export { controlHandlers, type MemberView, serveControl, toStatus } from './control.js';
+export { CoordinatorConnection } from './client.js';

@@ -1,0 +1,196 @@
+import type { JobRecord, Query } from '@idunno/state';
+import { ProcessingStats, type ProcessingSummary, RateWindow } from './stats.js';
+
+/** A batch of one job's queries sent to one worker. */
+export interface Task {
+  taskId: string;
+  jobId: string;
+  workerId: string;
+  queries: Query[];
+  sentAt: number;
+  deadline: number;
+}
+
+export interface TrackerStats {
+  total: number;
+  done: number;
+  errors: number;
+  pending: number;
+  inFlight: number;
+  rateQps: number;
+  processing: ProcessingSummary;
+  etaS: number;
+  redispatched: number;
+}
+
+/**
+ * One job's bookkeeping on the primary: which queries wait, which are in flight on which worker,
+ * which have an outcome. Pure: no I/O, no clock (callers pass `now`).
+ *
+ * Invariants:
+ * - every query of the job is in exactly one of: recorded, in flight (in some task), or waiting;
+ *   a query whose task failed or expired goes back to waiting, ahead of queries never sent;
+ * - a query is counted done once, whatever number of replies arrive for it (the store's
+ *   record-once script is the authority; `markRecorded` is only called for its 'recorded').
+ */
+export class Tracker {
+  readonly jobId: string;
+  job: JobRecord;
+  private readonly queries = new Map<string, Query>();
+  private readonly recorded = new Set<string>();
+  private readonly waiting: Query[] = [];
+  private waitHead = 0;
+  private readonly retry: Query[] = [];
+  private readonly inFlightQuery = new Map<string, string>(); // queryId → taskId
+  private readonly tasks = new Map<string, Task>();
+  private errors = 0;
+  private redispatched = 0;
+  private readonly rate = new RateWindow(10_000);
+  private readonly processing = new ProcessingStats();
+  private startedAt: number;
+
+  constructor(
+    job: JobRecord,
+    queries: readonly Query[],
+    recorded: Iterable<string>,
+    errorCount: number,
+    now: number,
+  ) {
+    this.jobId = job.jobId;
+    this.job = job;
+    this.startedAt = now;
+    for (const id of recorded) this.recorded.add(id);
+    this.errors = errorCount;
+    for (const q of queries) {
+      this.queries.set(q.id, q);
+      if (!this.recorded.has(q.id)) this.waiting.push(q);
+    }
+  }
+
+  get total(): number {
+    return this.queries.size;
+  }
+
+  get doneCount(): number {
+    return this.recorded.size;
+  }
+
+  isComplete(): boolean {
+    return this.recorded.size >= this.queries.size;
+  }
+
+  hasWaiting(): boolean {
+    return this.retry.length > 0 || this.waitHead < this.waiting.length;
+  }
+
+  /** Restarts the rate window's clock (on start-job, and on takeover). */
+  markStarted(now: number): void {
+    this.startedAt = now;
+  }
+
+  /** Takes up to `n` waiting queries (retries first) for a new task. */
+  takeBatch(n: number): Query[] {
+    const out: Query[] = [];
+    while (out.length < n && this.retry.length > 0) {
+      const q = this.retry.shift()!;
+      if (!this.recorded.has(q.id) && !this.inFlightQuery.has(q.id)) out.push(q);
+    }
+    while (out.length < n && this.waitHead < this.waiting.length) {
+      const q = this.waiting[this.waitHead++]!;
+      if (!this.recorded.has(q.id) && !this.inFlightQuery.has(q.id)) out.push(q);
+    }
+    if (this.waitHead > 4096 && this.waitHead * 2 > this.waiting.length) {
+      this.waiting.splice(0, this.waitHead);
+      this.waitHead = 0;
+    }
+    return out;
+  }
+
+  begin(task: Task): void {
+    this.tasks.set(task.taskId, task);
+    for (const q of task.queries) this.inFlightQuery.set(q.id, task.taskId);
+  }
+
+  /** The task's reply arrived (or it failed): it is no longer in flight. Returns it, or undefined if it had already been given up on. */
+  end(taskId: string): Task | undefined {
+    const task = this.tasks.get(taskId);
+    if (!task) return undefined;
+    this.tasks.delete(taskId);
+    for (const q of task.queries)
+      if (this.inFlightQuery.get(q.id) === taskId) this.inFlightQuery.delete(q.id);
+    return task;
+  }
+
+  /** A query's outcome was recorded by the store (first write). */
+  markRecorded(queryId: string, kind: 'result' | 'error', processingMs: number, now: number): void {
+    if (this.recorded.has(queryId) || !this.queries.has(queryId)) return;
+    this.recorded.add(queryId);
+    if (kind === 'error') this.errors++;
+    this.rate.add(now);
+    this.processing.add(processingMs);
+  }
+
+  /** Another coordinator (or an earlier reply) recorded it: count it done without stats. */
+  markKnownDone(queryId: string): void {
+    if (this.queries.has(queryId)) this.recorded.add(queryId);
+  }
+
+  /** Puts the task's unrecorded queries back, ahead of the never-sent ones. */
+  requeue(task: Task): number {
+    let n = 0;
+    for (const q of task.queries) {
+      if (this.recorded.has(q.id) || this.inFlightQuery.has(q.id)) continue;
+      this.retry.push(q);
+      n++;
+    }
+    this.redispatched += n;
+    return n;
+  }
+
+  /** Every in-flight task of a worker that died: ended and requeued. Returns the queries requeued. */
+  workerLost(workerId: string): number {
+    let n = 0;
+    for (const task of [...this.tasks.values()]) {
+      if (task.workerId !== workerId) continue;
+      this.end(task.taskId);
+      n += this.requeue(task);
+    }
+    return n;
+  }
+
+  /** Tasks past their deadline: ended and requeued (a late reply is still recorded, once). */
+  expire(now: number): Task[] {
+    const expired: Task[] = [];
+    for (const task of [...this.tasks.values()]) {
+      if (task.deadline > now) continue;
+      this.end(task.taskId);
+      this.requeue(task);
+      expired.push(task);
+    }
+    return expired;
+  }
+
+  inFlightTasks(): Task[] {
+    return [...this.tasks.values()];
+  }
+
+  query(id: string): Query | undefined {
+    return this.queries.get(id);
+  }
+
+  stats(now: number): TrackerStats {
+    const rateQps = this.rate.rate(now, this.startedAt);
+    const remaining = this.total - this.doneCount;
+    return {
+      total: this.total,
+      done: this.doneCount,
+      errors: this.errors,
+      pending: Math.max(0, remaining - this.inFlightQuery.size),
+      inFlight: this.inFlightQuery.size,
+      rateQps,
+      processing: this.processing.summary(),
+      etaS: remaining > 0 && rateQps > 0 ? remaining / rateQps : 0,
+      redispatched: this.redispatched,
+    };
+  }
+}

@@ -1,0 +1,18 @@
+// Original file: proto/coordinator.proto
+
+
+export interface AddJobRequest {
+  'jobId'?: (string);
+  'model'?: (string);
+  'inputs'?: (string)[];
+  'batchSize'?: (number);
+  'topK'?: (number);
+}
+
+export interface AddJobRequest__Output {
+  'jobId': (string);
+  'model': (string);
+  'inputs': (string)[];
+  'batchSize': (number);
+  'topK': (number);
+}

@@ -1,0 +1,8 @@
+// Original file: proto/coordinator.proto
+
+
+export interface LeaderRequest {
+}
+
+export interface LeaderRequest__Output {
+}
