@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   }
   const redisUrl = values['redis-url'] ?? process.env.REDIS_URL;
   if (!redisUrl) throw new Error('no Redis: pass --redis-url or set REDIS_URL');
-  if (!isProfileName(values.profile)) throw new Error(`--profile must be lan or local, got ${values.profile}`);
+  if (!isProfileName(values.profile))
+    throw new Error(`--profile must be lan or local, got ${values.profile}`);
   const profile = values.profile;
   const nodeId = values.id ?? `coordinator-${hostname()}-${process.pid}`;
   const log = jsonLogger({ base: { node: nodeId, role: 'coordinator' } });
@@ -70,7 +71,10 @@ async function main(): Promise<void> {
     workers: () =>
       membership
         .members()
-        .filter((m) => m.meta.role === 'worker' && (m.state === 'alive' || m.state === 'suspect') && m.meta.grpcAddress)
+        .filter(
+          (m) =>
+            m.meta.role === 'worker' && (m.state === 'alive' || m.state === 'suspect') && m.meta.grpcAddress,
+        )
         .map((m) => ({ id: m.id, address: m.meta.grpcAddress })),
     onChange: (listener) => {
       membership.on('change', () => listener());

@@ -104,7 +104,8 @@ async function main(): Promise<void> {
   log.info('listening', { address });
   const seeds = values.seeds.split(',').filter(Boolean);
   if (seeds.length > 0) {
-    if (!isProfileName(values.profile)) throw new Error(`--profile must be lan or local, got ${values.profile}`);
+    if (!isProfileName(values.profile))
+      throw new Error(`--profile must be lan or local, got ${values.profile}`);
     membership = await startMembership({
       nodeId: workerId,
       bindHost: values.host,

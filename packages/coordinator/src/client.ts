@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import {
-  type CoordinatorClient,
   type CoordAssignmentList__Output,
+  type CoordinatorClient,
   type CoordJobInfo__Output,
   type CoordJobStatsList__Output,
   type CoordLeaderInfo__Output,
@@ -11,7 +11,12 @@ import {
   GRPC_CHANNEL_OPTIONS,
 } from '@idunno/proto';
 
-type Method<Req, Res> = (req: Req, meta: grpc.Metadata, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: Res) => void) => unknown;
+type Method<Req, Res> = (
+  req: Req,
+  meta: grpc.Metadata,
+  opts: grpc.CallOptions,
+  cb: (e: grpc.ServiceError | null, r?: Res) => void,
+) => unknown;
 
 /** Promise client for one coordinator's control API (tests, benchmarks, the launcher). */
 export class CoordinatorConnection {
@@ -36,7 +41,13 @@ export class CoordinatorConnection {
     );
   }
 
-  addJob(req: { jobId: string; model: string; inputs: string[]; batchSize?: number; topK?: number }): Promise<CoordJobInfo__Output> {
+  addJob(req: {
+    jobId: string;
+    model: string;
+    inputs: string[];
+    batchSize?: number;
+    topK?: number;
+  }): Promise<CoordJobInfo__Output> {
     return this.call('AddJob', req, 60_000);
   }
   startJob(jobId: string): Promise<CoordJobInfo__Output> {

@@ -149,9 +149,14 @@ export async function serveControl(
   port: number,
 ): Promise<{ server: grpc.Server; port: number }> {
   const server = new grpc.Server(GRPC_CHANNEL_OPTIONS);
-  server.addService(coordinatorProto().idunno.coordinator.v1.Coordinator.service, controlHandlers(c, members));
+  server.addService(
+    coordinatorProto().idunno.coordinator.v1.Coordinator.service,
+    controlHandlers(c, members),
+  );
   const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
   );
   return { server, port: bound };
 }

@@ -82,7 +82,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     private readonly directory: WorkerDirectory,
     options: Partial<CoordinatorOptions> & { nodeId: string; controlAddress: string },
     logger: Logger = silentLogger,
-    private readonly now: () => number = Date.now,
+    /** Monotonic clock (ms) for the Scheduler, deadlines and rate windows. */
+    private readonly now: () => number = () => performance.now(),
   ) {
     super();
     this.options = resolveCoordinatorOptions(options);
@@ -513,7 +514,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       this.log.warn('complete_failed', { jobId: tracker.jobId, error: err });
       return; // retried on the next reply or takeover
     }
-    tracker.job = { ...tracker.job, state: 'completed', completedAt: this.now() };
+    tracker.job = { ...tracker.job, state: 'completed', completedAt: Date.now() };
     this.scheduler.removeJob(tracker.jobId, this.now());
     this.log.info('job_completed', { jobId: tracker.jobId, total: tracker.total });
     this.emit('job-completed', { jobId: tracker.jobId });
@@ -668,7 +669,11 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   /** A page of recorded outcomes, in recording order. */
-  async results(jobId: string, offset: number, limit: number): Promise<{ queryId: string; uri: string; kind: string; payload: string }[]> {
+  async results(
+    jobId: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ queryId: string; uri: string; kind: string; payload: string }[]> {
     await this.store.getJob(jobId); // JobNotFoundError for an unknown job
     return this.store.getResults(jobId, { offset, limit });
   }

@@ -1,3 +1,5 @@
+export { CoordinatorConnection } from './client.js';
+export { controlHandlers, type MemberView, serveControl, toStatus } from './control.js';
 export { Coordinator, type CoordinatorEvents, type JobView, type Role } from './coordinator.js';
 export {
   BadListFileError,
@@ -23,5 +25,3 @@ export {
 export { ProcessingStats, type ProcessingSummary, RateWindow } from './stats.js';
 export { type Task, Tracker, type TrackerStats } from './tracker.js';
 export { StaticWorkerDirectory, type WorkerDirectory, type WorkerInfo } from './workers.js';
-export { controlHandlers, type MemberView, serveControl, toStatus } from './control.js';
-export { CoordinatorConnection } from './client.js';

@@ -1,3 +1,4 @@
+export * from './cluster.js';
 export * from './fixtures.js';
 export * from './processes.js';
 export * from './redis.js';
