@@ -1,14 +1,42 @@
 #!/usr/bin/env node
+import { UsageError } from './args.js';
 // idunno CLI: one entry point, one module per command. Exit codes: 0 ok, 1 failure, 2 bad usage.
 import { CLASSIFY_HELP, classifyCommand } from './commands/classify.js';
 import { DEMO_HELP, demoCommand } from './commands/demo.js';
-import { UsageError } from './args.js';
+import {
+  ADD_JOB_HELP,
+  addJobCommand,
+  SET_BATCH_SIZE_HELP,
+  START_JOB_HELP,
+  STOP_JOB_HELP,
+  setBatchSizeCommand,
+  startJobCommand,
+  stopJobCommand,
+} from './commands/jobs.js';
+import { MEMBERS_HELP, membersCommand } from './commands/members.js';
+import { SHOW_RESULTS_HELP, showResultsCommand } from './commands/results.js';
+import {
+  GET_JOB_ASSIGNED_VMS_HELP,
+  GET_JOB_STATS_HELP,
+  getJobAssignedVmsCommand,
+  getJobStatsCommand,
+} from './commands/stats.js';
+import { UP_HELP, upCommand } from './commands/up.js';
 
 type Command = { help: string; run: (argv: string[]) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
   classify: { help: CLASSIFY_HELP, run: classifyCommand },
   demo: { help: DEMO_HELP, run: demoCommand },
+  up: { help: UP_HELP, run: upCommand },
+  'add-job': { help: ADD_JOB_HELP, run: addJobCommand },
+  'start-job': { help: START_JOB_HELP, run: startJobCommand },
+  'stop-job': { help: STOP_JOB_HELP, run: stopJobCommand },
+  'set-batch-size': { help: SET_BATCH_SIZE_HELP, run: setBatchSizeCommand },
+  'get-job-stats': { help: GET_JOB_STATS_HELP, run: getJobStatsCommand },
+  'get-job-assigned-vms': { help: GET_JOB_ASSIGNED_VMS_HELP, run: getJobAssignedVmsCommand },
+  'show-results': { help: SHOW_RESULTS_HELP, run: showResultsCommand },
+  members: { help: MEMBERS_HELP, run: membersCommand },
 };
 
 const HELP = `usage: idunno <command> [options]      (idunno <command> --help for details)
@@ -39,6 +67,7 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     const e = err instanceof Error ? err : new Error(String(err));
     process.stderr.write(`idunno: ${e.message}\n`);
-    process.exitCode = e instanceof UsageError || e.name === 'TypeError' && /option|argument/i.test(e.message) ? 2 : 1;
+    process.exitCode =
+      e instanceof UsageError || (e.name === 'TypeError' && /option|argument/i.test(e.message)) ? 2 : 1;
   },
 );

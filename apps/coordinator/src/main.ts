@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Coordinator, type MemberView, serveControl, type WorkerDirectory } from '@idunno/coordinator';
+import { startDashboard } from '@idunno/dashboard';
 import { jsonLogger } from '@idunno/log';
 import { isProfileName, startMembership } from '@idunno/membership';
 import { createRedisStateStore } from '@idunno/state';
@@ -23,6 +24,8 @@ options:
   --profile lan|local      timing profile: gossip and lease (default lan)
   --lease-ttl-ms <n>       leader lease TTL (default 2000; local profile 1000)
   --max-running-jobs <n>   jobs running at once (default 2)
+  --dashboard-host <addr>  address the web dashboard binds (default 127.0.0.1)
+  --dashboard-port <n>     web dashboard and /metrics port (default 0: ephemeral, printed on start)
   -h, --help               this text
 
 Prints JSON lines on stdout: {"event":"listening",…} once serving, then {"event":"role",…},
@@ -40,6 +43,8 @@ async function main(): Promise<void> {
       profile: { type: 'string', default: 'lan' },
       'lease-ttl-ms': { type: 'string' },
       'max-running-jobs': { type: 'string' },
+      'dashboard-host': { type: 'string', default: '127.0.0.1' },
+      'dashboard-port': { type: 'string', default: '0' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -92,6 +97,14 @@ async function main(): Promise<void> {
     },
     log,
   );
+  // Gossip tells a standby where the leader's control API is and whether it died (early takeover).
+  coordinator.peers = {
+    controlAddress: (id) => membership.member(id)?.meta.grpcAddress || undefined,
+    isDead: (id) => {
+      const state = membership.member(id)?.state;
+      return state === 'dead' || state === 'left';
+    },
+  };
   const members = (): MemberView[] =>
     membership.members().map((m) => ({
       id: m.id,
@@ -112,6 +125,25 @@ async function main(): Promise<void> {
   coordinator.on('job-completed', (e) => emit('job-completed', e));
   coordinator.on('job-started', (e) => emit('job-started', e));
 
+  // Web dashboard, SSE and /metrics. Its URL goes into gossip (labels.dashboard) so a page whose
+  // coordinator dies can find the others' dashboards, and into the listening line for tests.
+  const dashboard = await startDashboard({
+    coordinator,
+    members: () =>
+      membership.members().map((m) => ({
+        id: m.id,
+        role: m.meta.role,
+        state: m.state,
+        address: m.meta.grpcAddress || m.address,
+        models: m.meta.models,
+        labels: m.meta.labels,
+      })),
+    host: values['dashboard-host'],
+    port: Number(values['dashboard-port']),
+    logger: log.child({ part: 'dashboard' }),
+  });
+  membership.updateMeta({ labels: { dashboard: dashboard.url } });
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -120,6 +152,7 @@ async function main(): Promise<void> {
     void (async () => {
       await coordinator.stop();
       await membership.leave().catch(() => {});
+      await dashboard.close().catch(() => {});
       server.forceShutdown();
       await store.close().catch(() => {});
       process.exit(0);
@@ -128,7 +161,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   coordinator.start();
-  emit('listening', { address, gossip: membership.address, pid: process.pid });
+  emit('listening', { address, gossip: membership.address, pid: process.pid, dashboard: dashboard.url });
   log.info('listening', { address, gossip: membership.address });
 }
 

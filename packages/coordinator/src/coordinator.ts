@@ -14,6 +14,7 @@ import {
   StoreBehindError,
 } from '@idunno/state';
 import { WorkerConnection } from '@idunno/worker';
+import { CoordinatorConnection } from './client.js';
 import { InvalidJobRequestError, JobCompletedError, NotLeaderError } from './errors.js';
 import { expandJobInputs } from './job-input.js';
 import { type CoordinatorOptions, MAX_TOP_K, resolveCoordinatorOptions } from './options.js';
@@ -21,6 +22,15 @@ import { type Task, Tracker, type TrackerStats } from './tracker.js';
 import type { WorkerDirectory, WorkerInfo } from './workers.js';
 
 export type Role = 'primary' | 'standby';
+
+/**
+ * What a standby knows about its peers from gossip: where a coordinator's control API listens,
+ * and whether gossip has declared it dead. Either is strong evidence for an early takeover.
+ */
+export interface PeerView {
+  controlAddress(nodeId: string): string | undefined;
+  isDead(nodeId: string): boolean;
+}
 
 /** Events for logs, the dashboard and tests. */
 export interface CoordinatorEvents {
@@ -74,6 +84,12 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   private firstDispatchPending = false;
   private stopped = false;
   private leaderId: string | null = null;
+  private seenLease: { holder: string; epoch: number } | undefined;
+  private probe:
+    | { address: string; conn: CoordinatorConnection; refusals: number; busy: boolean }
+    | undefined;
+  /** Set by the app: gossip's view of the other coordinators. */
+  peers: PeerView | undefined;
   private readonly log: Logger;
   private readonly monotonic = () => performance.now();
 
@@ -117,6 +133,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   start(): void {
     this.timers.push(setInterval(() => void this.leaseTick(), this.options.leaseTickMs));
     this.timers.push(setInterval(() => this.housekeeping(), this.options.pumpIntervalMs));
+    this.timers.push(setInterval(() => void this.probeLeader(), this.options.probeIntervalMs));
     this.timers.push(
       setInterval(() => {
         if (this.roleNow === 'primary') this.scheduler.rebalance(this.now());
@@ -182,9 +199,15 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     }
     if (!result.acquired) {
       this.leaderId = result.holder;
+      this.seenLease = { holder: result.holder, epoch: result.epoch };
       this.lastKnownEpoch = Math.max(this.lastKnownEpoch, result.epoch);
       return;
     }
+    await this.won(result.epoch, sentAt);
+  }
+
+  private async won(epoch: number, sentAt: number): Promise<void> {
+    const result = { epoch };
     this.leaseClock.succeeded(sentAt);
     try {
       await this.promote(result.epoch);
@@ -195,10 +218,65 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     }
   }
 
+  /**
+   * While standby: ask the leader's control API whether it is there. A refused connection (twice
+   * in a row) or a gossip `dead` is strong evidence that it is gone, so take the lease over at
+   * once instead of waiting out its TTL; a hung leader (no answer) is left to the TTL.
+   */
+  private async probeLeader(): Promise<void> {
+    if (this.roleNow !== 'standby' || this.stopped || this.leaseBusy || !this.seenLease || !this.peers)
+      return;
+    const seen = this.seenLease;
+    if (seen.holder === this.options.nodeId) return;
+    let evidence = this.peers.isDead(seen.holder) ? 'gossip declared it dead' : '';
+    if (!evidence) {
+      const address = this.peers.controlAddress(seen.holder);
+      if (!address) return;
+      if (this.probe?.address !== address) {
+        this.probe?.conn.close();
+        this.probe = { address, conn: new CoordinatorConnection(address), refusals: 0, busy: false };
+      }
+      const probe = this.probe;
+      if (probe.busy) return;
+      probe.busy = true;
+      try {
+        await probe.conn.leader(Math.min(500, this.options.probeIntervalMs * 3));
+        probe.refusals = 0;
+      } catch (err) {
+        if ((err as grpc.ServiceError).code === grpc.status.UNAVAILABLE) probe.refusals++;
+        if (probe.refusals >= 2) evidence = 'its control API refuses connections';
+      } finally {
+        probe.busy = false;
+      }
+    }
+    if (!evidence || this.roleNow !== 'standby' || this.leaseBusy) return;
+    this.leaseBusy = true;
+    try {
+      const sentAt = this.monotonic();
+      const result = await this.store.takeOverLease(
+        this.options.nodeId,
+        this.options.leaseTtlMs,
+        seen,
+        this.lastKnownEpoch,
+      );
+      if (!result.acquired) {
+        this.seenLease = { holder: result.holder, epoch: result.epoch };
+        return;
+      }
+      this.log.warn('takeover', { from: seen.holder, fromEpoch: seen.epoch, epoch: result.epoch, evidence });
+      await this.won(result.epoch, sentAt);
+    } catch (err) {
+      this.log.warn('takeover_failed', { error: err });
+    } finally {
+      this.leaseBusy = false;
+    }
+  }
+
   /** Becomes primary at `epoch`: loads running jobs, re-dispatches every query without an outcome. */
   private async promote(epoch: number): Promise<void> {
     this.epochNow = epoch;
     this.lastKnownEpoch = epoch;
+    this.firstDispatchPending = true;
     const now = this.now();
     const jobs = await this.store.listJobs();
     this.trackers.clear();
@@ -212,9 +290,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.syncWorkers();
     for (const tracker of this.trackers.values()) {
       if (tracker.isComplete()) await this.completeJob(tracker);
-      else this.addToScheduler(tracker.job, now);
+      else this.addToScheduler(tracker.job);
     }
-    this.firstDispatchPending = true;
     this.log.info('promoted', { epoch, runningJobs: this.trackers.size });
     this.emit('role', { role: 'primary', epoch });
     this.pump();
@@ -240,9 +317,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     return new Tracker(job, queries, recorded, job.errors, now);
   }
 
-  private addToScheduler(job: JobRecord, now: number): void {
+  private addToScheduler(job: JobRecord): void {
+    // Read the clock here, not before an await: the Scheduler refuses time that goes backwards.
     try {
-      this.scheduler.addJob({ jobId: job.jobId, expectedCost: getModel(job.model).relativeCost }, now);
+      this.scheduler.addJob({ jobId: job.jobId, expectedCost: getModel(job.model).relativeCost }, this.now());
     } catch (err) {
       if (!(err instanceof Error && err.name === 'DuplicateJobError')) throw err;
     }
@@ -339,6 +417,12 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   /** Fills every free worker slot. Cheap when nothing is waiting; called on every event. */
   pump(): void {
     if (this.roleNow !== 'primary' || this.pumping) return;
+    // Never dispatch on a lease that may have lapsed (a pause, a slow Redis): fencing would
+    // reject the work anyway, but a deposed leader should not even try.
+    if (!this.leaseClock.isLeader(this.monotonic())) {
+      this.demote('lease not renewed in time');
+      return;
+    }
     this.pumping = true;
     try {
       const mono = this.monotonic();
@@ -416,14 +500,34 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const now = this.now();
     const busyMs = Math.max(1, now - task.sentAt);
     tracker.end(task.taskId);
-    if (this.roleNow !== 'primary' || this.epochNow !== epoch) return; // a newer leader re-dispatches
-    this.scheduler.recordCompletion(
-      { jobId: task.jobId, workerId: task.workerId, queries: results.length, busyMs },
-      now,
-    );
-    const per = busyMs / Math.max(1, results.length);
-    const prev = this.observedMsPerQuery.get(task.jobId);
-    this.observedMsPerQuery.set(task.jobId, prev === undefined ? per : prev * 0.8 + per * 0.2);
+    // Record even if this coordinator has been deposed meanwhile: the store's epoch check is the
+    // authority (a stale write is refused and counted), and if nobody newer leads the work is kept.
+    const current = this.roleNow === 'primary' && this.epochNow === epoch;
+    if (current)
+      this.scheduler.recordCompletion(
+        { jobId: task.jobId, workerId: task.workerId, queries: results.length, busyMs },
+        now,
+      );
+    if (current) this.observe(task.jobId, busyMs / Math.max(1, results.length));
+    await this.recordAll(tracker, task, results, epoch, busyMs);
+    if (this.roleNow !== 'primary' || this.epochNow !== epoch) return;
+    // Anything not recorded (missing from the reply, or the store refused) goes round again.
+    tracker.requeue(task);
+    if (tracker.isComplete()) await this.completeJob(tracker);
+  }
+
+  private observe(jobId: string, per: number): void {
+    const prev = this.observedMsPerQuery.get(jobId);
+    this.observedMsPerQuery.set(jobId, prev === undefined ? per : prev * 0.8 + per * 0.2);
+  }
+
+  private async recordAll(
+    tracker: Tracker,
+    task: Task,
+    results: QueryResult__Output[],
+    epoch: number,
+    busyMs: number,
+  ): Promise<void> {
     const byId = new Set(task.queries.map((q) => q.id));
     await Promise.all(
       results.map(async (r) => {
@@ -449,10 +553,6 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         }
       }),
     );
-    if (this.roleNow !== 'primary') return;
-    // Anything not recorded (missing from the reply, or the store refused) goes round again.
-    tracker.requeue(task);
-    if (tracker.isComplete()) await this.completeJob(tracker);
   }
 
   private async onTaskFailed(
@@ -599,7 +699,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     if (tracker.isComplete()) {
       await this.completeJob(tracker);
     } else {
-      this.addToScheduler(record, now);
+      this.addToScheduler(record);
       this.log.info('job_started', { jobId, pending: tracker.total - tracker.doneCount });
       this.emit('job-started', { jobId });
       this.pump();

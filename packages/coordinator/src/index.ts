@@ -1,6 +1,12 @@
 export { CoordinatorConnection } from './client.js';
 export { controlHandlers, type MemberView, serveControl, toStatus } from './control.js';
-export { Coordinator, type CoordinatorEvents, type JobView, type Role } from './coordinator.js';
+export {
+  Coordinator,
+  type CoordinatorEvents,
+  type JobView,
+  type PeerView,
+  type Role,
+} from './coordinator.js';
 export {
   BadListFileError,
   InvalidJobRequestError,

@@ -15,6 +15,8 @@ export interface CoordinatorOptions {
   taskTimeoutFactor: number;
   /** @default 2000 ms */
   minTaskTimeoutMs: number;
+  /** How often a standby probes the leader's control API for an early takeover. @default 200 ms */
+  probeIntervalMs: number;
   /** How often deadlines are checked and the pump runs without an event. @default 100 ms */
   pumpIntervalMs: number;
   /** Scheduler rebalance period. @default 1000 ms */
@@ -53,6 +55,7 @@ export function defaultCoordinatorOptions(nodeId: string, controlAddress: string
     taskTimeoutFactor: 4,
     minTaskTimeoutMs: 2000,
     pumpIntervalMs: 100,
+    probeIntervalMs: 200,
     rebalanceIntervalMs: 1000,
     maxRunningJobs: DEFAULT_MAX_RUNNING_JOBS,
     maxAttempts: 5,

@@ -417,6 +417,31 @@ class RedisStateStore implements StateStore {
     };
   }
 
+  async takeOverLease(
+    nodeId: string,
+    ttlMs: number,
+    seen: { holder: string; epoch: number },
+    minEpoch = 0,
+  ): Promise<AcquireResult> {
+    checkNodeId(nodeId);
+    positiveInt('ttlMs', ttlMs);
+    const k = this.keys;
+    const { code, rest } = await this.script(
+      { operation: 'takeOverLease', nodeId },
+      'takeOverLease',
+      [k.lease, k.epoch, k.counters, k.changes],
+      [nodeId, ttlMs, minEpoch, this.maxLen, `${seen.epoch} ${seen.holder}`],
+    );
+    if (code === 1) return { acquired: true, epoch: Number(rest[0]) };
+    const holder = parseLeaseValue(String(rest[0]));
+    return {
+      acquired: false,
+      holder: holder?.nodeId ?? '',
+      epoch: holder?.epoch ?? 0,
+      ttlMs: Math.max(0, Number(rest[1])),
+    };
+  }
+
   async renewLease(nodeId: string, epoch: number, ttlMs: number): Promise<void> {
     checkEpoch(epoch);
     positiveInt('ttlMs', ttlMs);

@@ -71,6 +71,13 @@ export interface StateStore {
    * measured on the monotonic clock; on LeaseLostError demote at once.
    */
   acquireLease(nodeId: string, ttlMs: number, minEpoch?: number): Promise<AcquireResult>;
+  /** Takes the lease from `seen` (a holder known to be dead) before its TTL ends; a no-op if the lease moved on. */
+  takeOverLease(
+    nodeId: string,
+    ttlMs: number,
+    seen: { holder: string; epoch: number },
+    minEpoch?: number,
+  ): Promise<AcquireResult>;
   /** @throws LeaseLostError when the lease expired or belongs to another node or epoch */
   renewLease(nodeId: string, epoch: number, ttlMs: number): Promise<void>;
   /** Gives the lease up; resolves false when this node did not hold it. */

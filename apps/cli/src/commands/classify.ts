@@ -37,7 +37,8 @@ export async function classifyCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.model) throw new UsageError('classify needs --model <name>');
-  if (positionals.length === 0) throw new UsageError('classify needs at least one image file, directory or URL');
+  if (positionals.length === 0)
+    throw new UsageError('classify needs at least one image file, directory or URL');
   const spec = getModel(values.model);
   const k = positiveInt('top-k', values['top-k'], 5, 1000);
   const batch = positiveInt('batch-size', values['batch-size'], 16, 256);
@@ -45,7 +46,9 @@ export async function classifyCommand(argv: string[]): Promise<number> {
   const uris = await expandInputs(positionals);
   if (uris.length === 0) throw new UsageError(`no images found in ${positionals.join(', ')}`);
   if (!spec.trained && !values.json) {
-    process.stderr.write(`note: ${spec.name} is UNTRAINED (seeded random weights): its labels are meaningless\n`);
+    process.stderr.write(
+      `note: ${spec.name} is UNTRAINED (seeded random weights): its labels are meaningless\n`,
+    );
   }
   const classifier = new Classifier({ maxRunBatch: batch, pool: { threads } });
   try {
@@ -54,7 +57,8 @@ export async function classifyCommand(argv: string[]): Promise<number> {
       uris.map((uri, i) => ({ id: String(i), uri })),
       k,
     );
-    for (const o of outcomes) process.stdout.write(values.json ? `${JSON.stringify(toJson(o))}\n` : `${toLine(o)}\n`);
+    for (const o of outcomes)
+      process.stdout.write(values.json ? `${JSON.stringify(toJson(o))}\n` : `${toLine(o)}\n`);
     return outcomes.some((o) => o.error) ? 1 : 0;
   } finally {
     await classifier.close();

@@ -1,37 +1,36 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CoordinatorConnection } from '@idunno/coordinator';
 import { mirrorFromEnv } from '@idunno/models';
-import { WorkerConnection } from '@idunno/worker';
 import { positiveInt } from '../args.js';
-import { expandInputs } from '../images.js';
 import { writeDemoImages } from '../demo-images.js';
+import { launchCluster, REPO } from '../launcher.js';
 
-export const DEMO_HELP = `usage: idunno demo [--images <dir>] [--repeat n] [--batch-size n]
+export const DEMO_HELP = `usage: idunno demo [--workers n] [--queries n]
 
-Starts a worker process and classifies a folder of images through its gRPC task API, printing
-each image's top-1 and the throughput. With IDUNNO_MODEL_MIRROR set (to a folder holding
-vit_tiny_patch16_224.onnx) it uses the real trained ViT-Tiny; without it, the generated, UNTRAINED
-ViT-Tiny twin (same architecture and cost; its labels are meaningless) on synthetic images.
+Runs the main job end to end: starts a local cluster (redis-server, a primary and a standby
+coordinator, workers), adds a ViT job and a ResNet-50 job, runs both to completion while printing
+live stats (the two jobs' query rates converge: fair-time scheduling), writes every result to
+.idunno/demo/results-<job>.jsonl and stops the cluster.
+
+With IDUNNO_MODEL_MIRROR set to a folder holding vit_tiny_patch16_224.onnx, the ViT job uses the
+real trained ViT-Tiny on ../shared/images; otherwise its generated twin, which is UNTRAINED (same
+architecture and cost, meaningless labels), on synthetic images. ResNet-50 is always generated and
+UNTRAINED (no trained ResNet file exists offline).
 
 options:
-  --images <dir>      images to classify (default: ../shared/images if present, else generated)
-  --repeat <n>        send every image n times (default 4)
-  --batch-size <n>    queries per task (default 8)
-  -h, --help          this text`;
-
-const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+  --workers <n>    workers (default 2)
+  --queries <n>    queries per job (default 240 for ViT, a third of that for ResNet-50)
+  -h, --help       this text`;
 
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      images: { type: 'string' },
-      repeat: { type: 'string' },
-      'batch-size': { type: 'string' },
+      workers: { type: 'string' },
+      queries: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -39,65 +38,94 @@ export async function demoCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${DEMO_HELP}\n`);
     return 0;
   }
-  const repeat = positiveInt('repeat', values.repeat, 4, 1000);
-  const batch = positiveInt('batch-size', values['batch-size'], 8, 256);
+  const workers = positiveInt('workers', values.workers, 2, 16);
+  const vitQueries = positiveInt('queries', values.queries, 240, 100_000);
+  const state = resolve('.idunno/demo');
+  await mkdir(state, { recursive: true });
   const mirror = mirrorFromEnv();
-  const model = mirror ? 'vit-tiny' : 'vit-tiny-untrained';
-  const sharedImages = join(REPO, '../shared/images');
-  const dir =
-    values.images ?? (mirror && existsSync(sharedImages) ? sharedImages : await writeDemoImages(join(REPO, '.idunno/demo-images')));
-  const files = await expandInputs([dir]);
-  process.stdout.write(`model ${model}${mirror ? ' (trained, from the mirror)' : ' (UNTRAINED: labels are meaningless)'}; ${files.length} images from ${dir}\n`);
-
-  const child = spawn(process.execPath, [join(REPO, 'apps/worker/dist/main.js'), '--port', '0', '--preload', model], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, IDUNNO_LOG_LEVEL: process.env.IDUNNO_LOG_LEVEL ?? 'warn' },
+  const shared = join(REPO, '../shared/images');
+  const vitModel = mirror ? 'vit-tiny' : 'vit-tiny-untrained';
+  const photos =
+    mirror && existsSync(shared) ? shared : await writeDemoImages(join(REPO, '.idunno/demo-images'));
+  const files = readdirSync(photos)
+    .filter((f) => /\.(jpe?g|png)$/i.test(f))
+    .sort()
+    .map((f) => join(photos, f));
+  const list = async (name: string, n: number) => {
+    const path = join(state, `${name}.txt`);
+    await writeFile(path, `${Array.from({ length: n }, (_, i) => files[i % files.length]).join('\n')}\n`);
+    return path;
+  };
+  process.stdout.write(
+    `ViT job: ${vitModel}${mirror ? ' (trained)' : ' (UNTRAINED: labels meaningless)'} on ${files.length} images from ${photos}\n` +
+      'ResNet job: resnet50 (generated, UNTRAINED: labels meaningless)\n' +
+      `starting a local cluster with ${workers} workers…\n`,
+  );
+  const cluster = await launchCluster({
+    workers,
+    coordinators: 2,
+    stateDir: state,
+    preload: [vitModel, 'resnet50'],
   });
-  const stopChild = () => child.kill('SIGTERM');
-  process.once('SIGINT', stopChild);
+  const onSignal = () => void cluster.stop().then(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  let conn: CoordinatorConnection | undefined;
   try {
-    const address = await new Promise<string>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`worker exited with code ${code} before listening`)));
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        try {
-          const e = JSON.parse(line) as { event?: string; address?: string };
-          if (e.event === 'listening' && e.address) resolve(e.address);
-        } catch {
-          // not an event line
-        }
-      });
-    });
-    process.stdout.write(`worker listening on ${address}\n`);
-    const conn = new WorkerConnection(address);
-    const uris = Array.from({ length: repeat }, () => files).flat();
-    const t0 = performance.now();
-    let done = 0;
-    let errors = 0;
-    const shown = new Set<string>();
-    for (let i = 0; i < uris.length; i += batch) {
-      const slice = uris.slice(i, i + batch);
-      const reply = await conn.runTask(
-        { taskId: `demo-${i}`, jobId: 'demo', model, topK: 3, epoch: 1, queries: slice.map((uri, j) => ({ queryId: String(i + j), uri })) },
-        120_000,
-      );
-      for (const [j, r] of reply.results.entries()) {
-        const uri = slice[j]!;
-        done++;
-        if (r.error) errors++;
-        if (shown.has(uri)) continue;
-        shown.add(uri);
-        const best = r.topK[0];
-        process.stdout.write(
-          `  ${uri.split('/').pop()!.padEnd(28)} ${r.error ? `ERROR ${r.error.code}` : `${best?.label} (${best?.probability.toFixed(3)})`}\n`,
-        );
+    for (const c of cluster.coordinators) {
+      const candidate = new CoordinatorConnection(c.address);
+      for (let i = 0; i < 50 && !conn; i++) {
+        if ((await candidate.leader().catch(() => undefined))?.isLeader) conn = candidate;
+        else await new Promise((r) => setTimeout(r, 100));
       }
+      if (conn) break;
+      candidate.close();
     }
-    const seconds = (performance.now() - t0) / 1000;
-    process.stdout.write(`${done} queries (${errors} errors) in ${seconds.toFixed(2)} s: ${(done / seconds).toFixed(1)} images/s\n`);
-    conn.close();
-    return errors > 0 ? 1 : 0;
+    if (!conn) throw new Error('no coordinator took the lead');
+    const jobs = [
+      { jobId: 'vit', model: vitModel, inputs: [await list('vit', vitQueries)], batchSize: 8 },
+      {
+        jobId: 'resnet',
+        model: 'resnet50',
+        inputs: [await list('resnet', Math.max(1, Math.round(vitQueries / 3)))],
+        batchSize: 4,
+      },
+    ];
+    for (const j of jobs) await conn.addJob(j);
+    for (const j of jobs) await conn.startJob(j.jobId);
+    const t0 = Date.now();
+    for (;;) {
+      const stats = await conn.stats();
+      const line = stats.jobs
+        .map((s) => {
+          const job = s.job!;
+          return `${job.jobId.padEnd(6)} ${String(s.done).padStart(4)}/${job.totalQueries} ${s.rateQps.toFixed(1).padStart(6)} q/s p50 ${s.processing!.medianMs.toFixed(0).padStart(4)} ms [${s.workers.join(',')}]`;
+        })
+        .join('   ');
+      process.stdout.write(`${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s  ${line}\n`);
+      if (stats.jobs.every((s) => s.job?.state === 'completed')) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    for (const j of jobs) {
+      const out = join(state, `results-${j.jobId}.jsonl`);
+      const rows: string[] = [];
+      let first = '';
+      for (let offset = 0; ; offset += 1000) {
+        const page = await conn.results(j.jobId, offset, 1000);
+        for (const r of page.results) {
+          const payload = JSON.parse(r.payload) as { topK?: { label: string; probability: number }[] };
+          first ||= `${r.uri.split('/').pop()} → ${payload.topK?.[0]?.label} (${payload.topK?.[0]?.probability.toFixed(3)})`;
+          rows.push(JSON.stringify({ queryId: r.queryId, uri: r.uri, kind: r.kind, ...payload }));
+        }
+        if (page.results.length < 1000) break;
+      }
+      await writeFile(out, `${rows.join('\n')}\n`);
+      process.stdout.write(`${j.jobId}: ${rows.length} results in ${out} (e.g. ${first})\n`);
+    }
+    process.stdout.write(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s; stopping the cluster\n`);
+    return 0;
   } finally {
-    stopChild();
-    process.off('SIGINT', stopChild);
+    conn?.close();
+    process.off('SIGINT', onSignal);
+    await cluster.stop();
   }
 }

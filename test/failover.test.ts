@@ -1,0 +1,187 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CoordinatorConnection } from '@idunno/coordinator';
+import { createRedisStateStore } from '@idunno/state';
+import {
+  type NodeProcess,
+  startCluster,
+  type TestCluster,
+  waitFor,
+  writeSyntheticImages,
+} from '@idunno/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  allResults,
+  expectExactlyOnce,
+  leader,
+  listFile,
+  mirrorEnv,
+  photos,
+  reference,
+  VIT,
+  waitCompleted,
+} from './helpers.js';
+
+let dir: string;
+let files: string[];
+let tinyFiles: string[];
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'idunno-failover-'));
+  files = await photos(dir);
+  tinyFiles = await writeSyntheticImages(join(dir, 'tiny'), 20, 3);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function leaderProcess(cluster: TestCluster, conn: CoordinatorConnection): NodeProcess {
+  const p = cluster.coordinators.find((c) => String(c.ready.address) === conn.address);
+  if (!p) throw new Error(`no process for ${conn.address}`);
+  return p;
+}
+
+async function twoJobs(conn: CoordinatorConnection, vitQueries: number, tinyQueries: number): Promise<void> {
+  await conn.addJob({
+    jobId: 'vit',
+    model: VIT,
+    inputs: [await listFile(join(dir, `vit-${vitQueries}.txt`), files, vitQueries)],
+    batchSize: 8,
+  });
+  await conn.addJob({
+    jobId: 'tiny',
+    model: 'tiny',
+    inputs: [await listFile(join(dir, `tiny-${tinyQueries}.txt`), tinyFiles, tinyQueries)],
+    batchSize: 4,
+  });
+  await conn.startJob('vit');
+  await conn.startJob('tiny');
+}
+
+async function doneCount(conn: CoordinatorConnection, jobId: string): Promise<number> {
+  return (await conn.stats(jobId)).jobs[0]?.done ?? 0;
+}
+
+describe('hot-standby coordinator', () => {
+  let cluster: TestCluster | undefined;
+  afterEach(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
+
+  it('takes over when the primary is SIGKILLed: both jobs complete, every query once, equal to classify', async () => {
+    cluster = await startCluster({ workers: 2, workerArgs: ['--preload', `${VIT},tiny`], env: mirrorEnv });
+    const first = await leader(cluster);
+    await twoJobs(first, 160, 400);
+    await waitFor(async () => (await doneCount(first, 'vit')) >= 24, {
+      timeoutMs: 60_000,
+      message: 'progress',
+    });
+    const primary = leaderProcess(cluster, first);
+    const standby = cluster.coordinators.find((c) => c !== primary)!;
+    const killedAt = Date.now();
+    primary.kill('SIGKILL');
+    first.close();
+    const promoted = await standby.waitEvent((e) => e.event === 'role' && e.role === 'primary', 15_000);
+    const dispatched = await standby.waitEvent((e) => e.event === 'first-dispatch', 15_000);
+    console.log(
+      `[failover] SIGKILL → standby primary in ${Number(promoted.at) - killedAt} ms, first dispatch in ${Number(dispatched.at) - killedAt} ms`,
+    );
+    const next = await leader(cluster);
+    expect(next.address).toBe(String(standby.ready.address));
+    await waitCompleted(() => next, ['vit', 'tiny'], 180_000);
+    const [vitRef, tinyRef] = await Promise.all([reference(VIT, files), reference('tiny', tinyFiles)]);
+    for (const [jobId, total, ref] of [
+      ['vit', 160, vitRef],
+      ['tiny', 400, tinyRef],
+    ] as const) {
+      const rows = await allResults(next, jobId);
+      expectExactlyOnce(rows, total);
+      for (const r of rows) {
+        expect(r.kind).toBe('result');
+        expect(r.payload.topK!.map((t) => t.index)).toEqual(ref.get(r.uri)!.map((t) => t.index));
+      }
+    }
+    next.close();
+  }, 300_000);
+
+  it('fences a primary that hangs past its lease: the standby leads, the old one demotes and its writes are refused', async () => {
+    cluster = await startCluster({ workers: 2, workerArgs: ['--preload', 'vit-tiny-untrained,tiny'] });
+    const first = await leader(cluster);
+    await twoJobs(first, 0 || 200, 300);
+    await waitFor(async () => (await doneCount(first, 'vit')) >= 16, {
+      timeoutMs: 60_000,
+      message: 'progress',
+    });
+    const primary = leaderProcess(cluster, first);
+    const standby = cluster.coordinators.find((c) => c !== primary)!;
+    primary.kill('SIGSTOP');
+    const stoppedAt = Date.now();
+    const promoted = await standby.waitEvent((e) => e.event === 'role' && e.role === 'primary', 15_000);
+    console.log(`[failover] SIGSTOP → standby primary in ${Number(promoted.at) - stoppedAt} ms`);
+    // Let the new primary work a little, then wake the old one up.
+    await new Promise((r) => setTimeout(r, 1500));
+    primary.kill('SIGCONT');
+    const demoted = await primary.waitEvent((e) => e.event === 'role' && e.role === 'standby', 15_000);
+    expect(Number(demoted.epoch)).toBeLessThan(Number(promoted.epoch));
+    const next = await leader(cluster);
+    expect(next.address).toBe(String(standby.ready.address));
+    await waitCompleted(() => next, ['vit', 'tiny'], 180_000);
+    const store = await createRedisStateStore({ url: cluster.redis.url });
+    try {
+      const rejected = await store.rejectedWrites();
+      console.log(`[failover] rejected writes after SIGCONT: ${JSON.stringify(rejected)}`);
+      // The old primary's in-flight replies arrived after it woke: its writes carried the old epoch.
+      expect(rejected.staleEpoch).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+    expectExactlyOnce(await allResults(next, 'vit'), 200);
+    expectExactlyOnce(await allResults(next, 'tiny'), 300);
+    next.close();
+  }, 300_000);
+
+  it('keeps the primary running when the standby dies, and a new coordinator becomes the standby', async () => {
+    cluster = await startCluster({ workers: 2, workerArgs: ['--preload', 'vit-tiny-untrained,tiny'] });
+    const first = await leader(cluster);
+    await twoJobs(first, 80, 200);
+    const primary = leaderProcess(cluster, first);
+    const standby = cluster.coordinators.find((c) => c !== primary)!;
+    standby.kill('SIGKILL');
+    const fresh = await cluster.addCoordinator('replacement');
+    await waitCompleted(() => first, ['vit', 'tiny'], 180_000);
+    expect(primary.events.some((e) => e.event === 'role' && e.role === 'standby')).toBe(false);
+    expect(fresh.events.some((e) => e.event === 'role' && e.role === 'primary')).toBe(false);
+    const { CoordinatorConnection } = await import('@idunno/coordinator');
+    const conn = new CoordinatorConnection(String(fresh.ready.address));
+    const info = await conn.leader();
+    expect(info.isLeader).toBe(false);
+    expect(info.leaderId).toBe(String(primary.ready.node));
+    conn.close();
+    expectExactlyOnce(await allResults(first, 'vit'), 80);
+    first.close();
+  }, 240_000);
+
+  it('loses nothing when the primary is killed three times in a row', async () => {
+    cluster = await startCluster({ workers: 2, workerArgs: ['--preload', 'vit-tiny-untrained,tiny'] });
+    let conn = await leader(cluster);
+    await twoJobs(conn, 240, 400);
+    for (let round = 1; round <= 3; round++) {
+      const c = conn;
+      const before = await doneCount(c, 'vit');
+      await waitFor(async () => (await doneCount(c, 'vit')) >= before + 8, {
+        timeoutMs: 60_000,
+        message: `progress in round ${round}`,
+      });
+      leaderProcess(cluster, conn).kill('SIGKILL');
+      conn.close();
+      await cluster.addCoordinator(`standby-${round}`);
+      conn = await leader(cluster, 30_000);
+    }
+    const c = conn;
+    await waitCompleted(() => c, ['vit', 'tiny'], 240_000);
+    expectExactlyOnce(await allResults(conn, 'vit'), 240);
+    expectExactlyOnce(await allResults(conn, 'tiny'), 400);
+    conn.close();
+  }, 360_000);
+});
