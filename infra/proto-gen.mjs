@@ -22,15 +22,23 @@ const files = ['kserve/grpc_predict_v2.proto', 'worker.proto', 'coordinator.prot
 });
 const check = process.argv.includes('--check');
 const target = check ? mkdtempSync(join(tmpdir(), 'idunno-proto-')) : outDir;
-const bin = join(
-  root,
-  'packages/proto/node_modules/@grpc/proto-loader/build/bin/proto-loader-gen-types.js',
-);
+const bin = join(root, 'packages/proto/node_modules/@grpc/proto-loader/build/bin/proto-loader-gen-types.js');
 if (!check) rmSync(outDir, { recursive: true, force: true });
 execFileSync(
   process.execPath,
-  [bin, '--longs=Number', '--enums=String', '--defaults', '--oneofs', '--grpcLib=@grpc/grpc-js',
-    '--includeDirs', protoDir, '--outDir', target, ...files],
+  [
+    bin,
+    '--longs=Number',
+    '--enums=String',
+    '--defaults',
+    '--oneofs',
+    '--grpcLib=@grpc/grpc-js',
+    '--includeDirs',
+    protoDir,
+    '--outDir',
+    target,
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 
@@ -49,10 +57,17 @@ function walk(dir) {
   );
 }
 if (check) {
-  const a = walk(target).map((f) => relative(target, f)).sort();
-  const b = walk(outDir).map((f) => relative(outDir, f)).sort();
-  const stale = a.length !== b.length || a.some((f, i) => f !== b[i] ||
-    readFileSync(join(target, f), 'utf8') !== readFileSync(join(outDir, f), 'utf8'));
+  const a = walk(target)
+    .map((f) => relative(target, f))
+    .sort();
+  const b = walk(outDir)
+    .map((f) => relative(outDir, f))
+    .sort();
+  const stale =
+    a.length !== b.length ||
+    a.some(
+      (f, i) => f !== b[i] || readFileSync(join(target, f), 'utf8') !== readFileSync(join(outDir, f), 'utf8'),
+    );
   rmSync(target, { recursive: true, force: true });
   if (stale) {
     console.error('packages/proto/src/generated is out of date: run `pnpm proto:gen` and commit the result.');

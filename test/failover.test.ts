@@ -184,4 +184,27 @@ describe('hot-standby coordinator', () => {
     expectExactlyOnce(await allResults(conn, 'tiny'), 400);
     conn.close();
   }, 360_000);
+
+  for (const keepData of [true, false]) {
+    it(`finishes both jobs when Redis restarts ${keepData ? 'with its append-only data' : 'empty'}, losing nothing`, async () => {
+      cluster = await startCluster({ workers: 2, workerArgs: ['--preload', 'vit-tiny-untrained,tiny'] });
+      const conn = await leader(cluster);
+      await twoJobs(conn, 160, 300);
+      await waitFor(async () => (await doneCount(conn, 'vit')) >= 24, {
+        timeoutMs: 60_000,
+        message: 'progress',
+      });
+      await cluster.redis.restart({ keepData });
+      const next = await leader(cluster, 30_000);
+      await waitCompleted(() => next, ['vit', 'tiny'], 240_000);
+      expectExactlyOnce(await allResults(next, 'vit'), 160);
+      expectExactlyOnce(await allResults(next, 'tiny'), 300);
+      if (!keepData) {
+        const restored = cluster.coordinators.some((c) => c.stderr().includes('"job_restored"'));
+        expect(restored, 'a coordinator wrote the jobs back').toBe(true);
+      }
+      next.close();
+      conn.close();
+    }, 300_000);
+  }
 });

@@ -66,7 +66,7 @@ function jobInfo(job: JobRecord): CoordJobInfo {
   };
 }
 
-function jobStats(v: JobView, source: string): CoordJobStats {
+function jobStats(v: JobView): CoordJobStats {
   const s = v.stats;
   return {
     job: jobInfo(v.job),
@@ -79,7 +79,7 @@ function jobStats(v: JobView, source: string): CoordJobStats {
     etaS: s?.etaS ?? 0,
     workers: v.workers,
     redispatched: s?.redispatched ?? 0,
-    source: s ? 'live' : source,
+    source: v.source,
     completedAt: v.job.completedAt ?? 0,
   };
 }
@@ -112,7 +112,7 @@ export function controlHandlers(c: Coordinator, members: () => MemberView[]): Co
     StopJob: unary(async (r) => jobInfo(await c.stopJob(r.jobId))),
     SetBatchSize: unary(async (r) => jobInfo(await c.setBatchSize(r.jobId, r.batchSize))),
     GetJobStats: unary(async (r) => ({
-      jobs: (await c.jobs(r.jobId || undefined)).map((v) => jobStats(v, 'redis')),
+      jobs: (await c.jobs(r.jobId || undefined)).map((v) => jobStats(v)),
       leaderId: c.leader ?? '',
       epoch: c.epoch,
     })),

@@ -17,6 +17,7 @@ import { WorkerConnection } from '@idunno/worker';
 import { CoordinatorConnection } from './client.js';
 import { InvalidJobRequestError, JobCompletedError, NotLeaderError } from './errors.js';
 import { expandJobInputs } from './job-input.js';
+import { StateMirror } from './mirror.js';
 import { type CoordinatorOptions, MAX_TOP_K, resolveCoordinatorOptions } from './options.js';
 import { type Task, Tracker, type TrackerStats } from './tracker.js';
 import type { WorkerDirectory, WorkerInfo } from './workers.js';
@@ -47,6 +48,8 @@ export interface JobView {
   job: JobRecord;
   stats: TrackerStats | undefined;
   workers: string[];
+  /** live: the primary's Trackers; mirror: a standby's copy of the change stream; redis: stored counts. */
+  source: 'live' | 'mirror' | 'redis';
 }
 
 interface WorkerSlot {
@@ -88,6 +91,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   private probe:
     | { address: string; conn: CoordinatorConnection; refusals: number; busy: boolean }
     | undefined;
+  /** Warm copy of the shared state, following Redis's change stream. */
+  readonly mirror: StateMirror;
   /** Set by the app: gossip's view of the other coordinators. */
   peers: PeerView | undefined;
   private readonly log: Logger;
@@ -105,6 +110,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.options = resolveCoordinatorOptions(options);
     this.log = logger;
     this.leaseClock = new LeaseClock({ ttlMs: this.options.leaseTtlMs });
+    this.mirror = new StateMirror(store, logger.child({ part: 'mirror' }));
     this.scheduler = new Scheduler({
       maxRunningJobs: this.options.maxRunningJobs,
       rebalanceIntervalMs: this.options.rebalanceIntervalMs,
@@ -131,6 +137,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Starts the leadership loop (and, once leading, dispatching). */
   start(): void {
+    this.mirror.start();
     this.timers.push(setInterval(() => void this.leaseTick(), this.options.leaseTickMs));
     this.timers.push(setInterval(() => this.housekeeping(), this.options.pumpIntervalMs));
     this.timers.push(setInterval(() => void this.probeLeader(), this.options.probeIntervalMs));
@@ -145,6 +152,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   /** Stops timers; a primary releases its lease so a standby takes over at once. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.mirror.stop();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     const wasPrimary = this.roleNow === 'primary';
@@ -278,7 +286,23 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.lastKnownEpoch = epoch;
     this.firstDispatchPending = true;
     const now = this.now();
-    const jobs = await this.store.listJobs();
+    let jobs = await this.store.listJobs();
+    // Redis came back without jobs this coordinator still mirrors: write them back first.
+    const present = new Set(jobs.map((j) => j.jobId));
+    let restored = 0;
+    for (const jobId of this.mirror.jobs.keys()) {
+      if (present.has(jobId)) continue;
+      const snapshot = this.mirror.snapshot(jobId);
+      if (!snapshot) continue;
+      await this.store.restoreJob(snapshot, epoch);
+      restored++;
+      this.log.warn('job_restored', {
+        jobId,
+        queries: snapshot.queries.length,
+        outcomes: snapshot.results.length + snapshot.errors.length,
+      });
+    }
+    if (restored > 0) jobs = await this.store.listJobs();
     this.trackers.clear();
     for (const job of jobs) {
       if (job.state !== 'running') continue;
@@ -307,9 +331,15 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.emit('role', { role: 'standby', epoch: this.epochNow });
   }
 
+  /**
+   * A Tracker for a running job. The query list (the big part) comes from the warm mirror when it
+   * holds all of it; which queries still lack an outcome always comes from Redis, the authority.
+   */
   private async loadTracker(job: JobRecord, now: number): Promise<Tracker> {
+    const mirrored = this.mirror.jobs.get(job.jobId)?.queries;
+    const warm = mirrored !== undefined && mirrored.length === job.totalQueries && mirrored.every(Boolean);
     const [queries, pending] = await Promise.all([
-      this.store.listQueries(job.jobId),
+      warm ? Promise.resolve(mirrored) : this.store.listQueries(job.jobId),
       this.store.pendingQueries(job.jobId),
     ]);
     const waiting = new Set(pending);
@@ -741,12 +771,37 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   async jobs(jobId?: string): Promise<JobView[]> {
     const records = jobId ? [await this.store.getJob(jobId)] : await this.store.listJobs();
     const now = this.now();
-    return records.map((job) => {
+    return records.map((job): JobView => {
       const tracker = this.trackers.get(job.jobId);
+      if (tracker) {
+        return {
+          job: { ...job, done: tracker.doneCount },
+          stats: tracker.stats(now),
+          workers: job.state === 'running' ? this.workersOf(job.jobId) : [],
+          source: 'live',
+        };
+      }
+      const m = this.mirror.jobs.get(job.jobId);
+      if (!m || this.roleNow === 'primary') return { job, stats: undefined, workers: [], source: 'redis' };
+      // A standby's view: counts and the rate of outcomes as seen in the change stream.
+      const done = Math.max(job.done, m.outcomes.size);
+      const rateQps = job.state === 'running' ? m.rate.rate(Date.now(), job.startedAt ?? 0) : 0;
+      const remaining = Math.max(0, job.totalQueries - done);
       return {
-        job: tracker ? { ...job, ...{ done: tracker.doneCount } } : job,
-        stats: tracker?.stats(now),
-        workers: tracker && job.state === 'running' ? this.workersOf(job.jobId) : [],
+        job: { ...job, done },
+        stats: {
+          total: job.totalQueries,
+          done,
+          errors: Math.max(job.errors, m.errors),
+          pending: remaining,
+          inFlight: 0,
+          rateQps,
+          processing: { meanMs: 0, stddevMs: 0, medianMs: 0, p90Ms: 0, p95Ms: 0, p99Ms: 0 },
+          etaS: rateQps > 0 ? remaining / rateQps : 0,
+          redispatched: 0,
+        },
+        workers: [],
+        source: 'mirror',
       };
     });
   }

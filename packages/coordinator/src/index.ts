@@ -15,6 +15,7 @@ export {
   NotLeaderError,
 } from './errors.js';
 export { expandJobInputs, IMAGE_EXTENSIONS, MAX_JOB_QUERIES } from './job-input.js';
+export { compareIds, type MirroredJob, StateMirror } from './mirror.js';
 export {
   type CoordinatorOptions,
   DEFAULT_BATCH_SIZE,

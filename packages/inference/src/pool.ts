@@ -190,8 +190,16 @@ export class SessionPool {
     }
   }
 
-  async close(): Promise<void> {
+  /**
+   * Terminates the threads. Waits (up to `graceMs`) for runs in flight first: terminating a thread
+   * inside a native onnxruntime call aborts the whole process.
+   */
+  async close(graceMs = 30_000): Promise<void> {
     if (this.closed) return;
+    const deadline = performance.now() + graceMs;
+    while (this.slots.some((s) => s.pending.size > 0) && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     this.closed = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     for (const s of this.slots) for (const p of s.pending.values()) p.reject(new PoolClosedError());

@@ -37,6 +37,11 @@ async function handle(msg: ThreadRequest): Promise<void> {
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
+        // Measured on 2 cores (docs/BENCHMARKS.md): spinning intra-op threads burn ~40% more CPU per
+        // image while they wait, stealing it from sharp and the other session; the CPU arena keeps
+        // tens of MiB per batch shape for the life of the process.
+        enableCpuMemArena: false,
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       const inputs = [...session.inputNames];
       const outputs = [...session.outputNames];

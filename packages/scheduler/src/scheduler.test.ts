@@ -201,3 +201,25 @@ describe('Scheduler', () => {
     }
   });
 });
+
+describe('a very cheap job', () => {
+  it('still gets turns next to a job a thousand times more expensive', () => {
+    const s = new Scheduler();
+    let t = 0;
+    s.setWorkers(['w1', 'w2', 'w3'], t);
+    s.addJob({ jobId: 'vit', expectedCost: 1.1 }, t);
+    s.addJob({ jobId: 'tiny', expectedCost: 0.0006 }, t);
+    expect(s.workersOf('tiny').length).toBeGreaterThan(0);
+    const turns = new Map<string, number>();
+    for (let i = 0; i < 300; i++) {
+      t += 50;
+      for (const w of ['w1', 'w2', 'w3']) {
+        const job = s.nextJob(w, t)!;
+        turns.set(job, (turns.get(job) ?? 0) + 1);
+        s.recordCompletion({ jobId: job, workerId: w, queries: 8, busyMs: job === 'vit' ? 40 : 2 }, t);
+      }
+      if (i % 20 === 0) s.rebalance(t);
+    }
+    expect(turns.get('tiny') ?? 0).toBeGreaterThan(10);
+  });
+});

@@ -325,8 +325,12 @@ export class Scheduler {
         jobs.map((_, ji) => g.reduce((a, wi) => a + (caps[wi]?.[ji] ?? 0), 0)),
       );
       const split = equalRateSplit(groupCaps, jobs.length);
+      // Snapping drops slivers below minWeight (fewer model switches), but never a job's last
+      // share: a very cheap job (e.g. 1000× cheaper) would otherwise get no turn at all and starve.
+      const min = this.options.minWeight;
+      const keepRaw = jobs.map((_, ji) => !split.fractions.some((row) => (row[ji] ?? 0) >= min));
       groups.forEach((g, gi) => {
-        const row = snap(split.fractions[gi] ?? [], this.options.minWeight);
+        const row = snap(split.fractions[gi] ?? [], min, keepRaw);
         for (const wi of g) {
           next.set(this.#order[wi]!, new Map(jobs.map((j, ji) => [j.spec.jobId, row[ji] ?? 0])));
         }
@@ -380,8 +384,8 @@ export class Scheduler {
 }
 
 /** Zeroes weights below `min` and renormalises so the row sums to 1 (keeps the largest if all vanish). */
-function snap(row: readonly number[], min: number): number[] {
-  const kept = row.map((f) => (f >= min ? f : 0));
+function snap(row: readonly number[], min: number, keepRaw: readonly boolean[] = []): number[] {
+  const kept = row.map((f, i) => (f >= min || (keepRaw[i] && f > 0) ? f : 0));
   const total = kept.reduce((a, b) => a + b, 0);
   if (total <= 0) {
     const best = row.indexOf(Math.max(...row));

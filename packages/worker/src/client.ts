@@ -48,7 +48,12 @@ export class WorkerConnection {
   }
 
   loadModel(model: string, timeoutMs = 60_000): Promise<LoadModelReply__Output> {
-    return call(this.worker.LoadModel as Unary<{ model: string }, LoadModelReply__Output>, this.worker, { model }, timeoutMs);
+    return call(
+      this.worker.LoadModel as Unary<{ model: string }, LoadModelReply__Output>,
+      this.worker,
+      { model },
+      timeoutMs,
+    );
   }
 
   status(timeoutMs = 5_000): Promise<StatusReply__Output> {

@@ -4,7 +4,9 @@ export class StaleEpochError extends Error {
   readonly epoch: number;
   readonly current: number;
   constructor(epoch: number, current: number) {
-    super(`task epoch ${epoch} is older than this worker's highest seen epoch ${current}: the sender is no longer the leader`);
+    super(
+      `task epoch ${epoch} is older than this worker's highest seen epoch ${current}: the sender is no longer the leader`,
+    );
     this.epoch = epoch;
     this.current = current;
   }

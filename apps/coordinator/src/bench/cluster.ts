@@ -1,0 +1,786 @@
+// pnpm bench:cluster [--quick] [--sections 1,2,3,4,5] [--configs 2x1x1,1x1x2] [--dispatch-queries n]
+//                    [--dispatch-batches 64,256] [--fair-seconds n] [--cpu-prof dir]
+// A real local cluster (redis-server, a coordinator pair, workers as child processes) on this
+// machine, measured against a `Classifier` in this process on the same cores:
+//   1. throughput on a ViT-Tiny job of real photos vs in-process, per worker configuration;
+//   2. added latency per query at light load (single-query jobs vs one in-process classify);
+//   3. dispatch capacity with the near-free `tiny` model, with CPU seconds per process;
+//   4. time from the second job's start-job to its first result;
+//   5. fair-time: both jobs' 10-s-window rates, sampled every second, after the second starts.
+// Markdown on stdout (for docs/BENCHMARKS.md), progress on stderr. The cluster is always stopped.
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { crc32, deflateSync } from 'node:zlib';
+import { CoordinatorConnection } from '@idunno/coordinator';
+import { Classifier } from '@idunno/inference';
+import {
+  modelMirror,
+  sharedImages,
+  startCluster,
+  type TestCluster,
+  waitFor,
+  writeSyntheticImages,
+} from '@idunno/testkit';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    sections: { type: 'string', default: '1,2,3,4,5' },
+    configs: { type: 'string' },
+    'throughput-queries': { type: 'string' },
+    'latency-samples': { type: 'string' },
+    'dispatch-queries': { type: 'string' },
+    'dispatch-batches': { type: 'string' },
+    'fair-seconds': { type: 'string' },
+    'cpu-prof': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  strict: true,
+});
+if (values.help) {
+  process.stdout.write(
+    'usage: pnpm bench:cluster [--quick] [--sections 1,2,3,4,5] [--configs 2x1x1,1x1x2]\n' +
+      '         [--throughput-queries n] [--latency-samples n] [--dispatch-queries n]\n' +
+      '         [--dispatch-batches 64,256] [--fair-seconds n] [--cpu-prof dir]\n' +
+      '  --configs: workers × threads × intra-op threads per worker, comma separated\n' +
+      '  --cpu-prof: run section 3 with NODE_OPTIONS=--cpu-prof, profiles written to dir\n',
+  );
+  process.exit(0);
+}
+
+const QUICK = values.quick;
+const SECTIONS = new Set(values.sections.split(',').map(Number));
+const CONFIGS = (values.configs ?? (QUICK ? '2x1x1' : '2x1x1,1x1x2')).split(',').map((c) => {
+  const [w, t, i] = c.split('x').map(Number);
+  for (const v of [w, t, i])
+    if (!Number.isInteger(v) || v! < 1)
+      throw new Error(`--configs entries look like 2x1x1 (workers × threads × intra-op), got "${c}"`);
+  return { workers: w!, threads: t!, intra: i! };
+});
+const THROUGHPUT_QUERIES = positive('throughput-queries', values['throughput-queries'] ?? (QUICK ? 64 : 300));
+const LATENCY_SAMPLES = positive('latency-samples', values['latency-samples'] ?? (QUICK ? 10 : 40));
+const DISPATCH_QUERIES = positive('dispatch-queries', values['dispatch-queries'] ?? 20_000);
+const DISPATCH_BATCHES = (values['dispatch-batches'] ?? (QUICK ? '256' : '64,256'))
+  .split(',')
+  .map((b) => positive('dispatch-batches', b));
+const FAIR_SECONDS = positive('fair-seconds', values['fair-seconds'] ?? (QUICK ? 20 : 60));
+const CPU_PROF = values['cpu-prof'];
+
+function positive(name: string, v: string | number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${v}`);
+  return n;
+}
+
+const log = (msg: string) =>
+  process.stderr.write(`[bench] ${new Date().toISOString().slice(11, 19)} ${msg}\n`);
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const load1 = () => loadavg()[0]!.toFixed(2);
+const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '–');
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function table(header: string[], rows: string[][]): void {
+  out(`| ${header.join(' | ')} |`);
+  out(`| ${header.map(() => '---').join(' | ')} |`);
+  for (const r of rows) out(`| ${r.join(' | ')} |`);
+  out();
+}
+
+function quantile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}
+
+const TICK_S = 0.01; // USER_HZ on Linux
+function procCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_S; // utime, stime
+  } catch {
+    return Number.NaN;
+  }
+}
+
+// ---- the cluster under test -------------------------------------------------------------------
+
+const mirror = modelMirror().dir;
+const images = sharedImages().dir;
+const VIT = mirror !== undefined ? 'vit-tiny' : 'vit-tiny-untrained';
+const mirrorEnv: NodeJS.ProcessEnv = mirror !== undefined ? { IDUNNO_MODEL_MIRROR: mirror } : {};
+
+let current: TestCluster | undefined;
+
+/**
+ * The cluster's control API through whichever coordinator leads now. On a loaded machine the
+ * lease can move between the pair mid-run; a call refused by a standby (FAILED_PRECONDITION) or
+ * an unreachable coordinator is retried on the new leader, and takeovers are counted.
+ */
+class Control {
+  private conn: CoordinatorConnection | undefined;
+  constructor(readonly cluster: TestCluster) {}
+
+  async leader(): Promise<CoordinatorConnection> {
+    if (this.conn) return this.conn;
+    this.conn = await waitFor(
+      async () => {
+        for (const address of this.cluster.controlAddresses()) {
+          const conn = new CoordinatorConnection(address);
+          const info = await conn.leader(1_000).catch(() => undefined);
+          if (info?.isLeader) return conn;
+          conn.close();
+        }
+        return undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 50, message: 'a coordinator that leads' },
+    );
+    return this.conn;
+  }
+
+  async call<T>(fn: (c: CoordinatorConnection) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const c = await this.leader();
+      try {
+        return await fn(c);
+      } catch (err) {
+        const code = (err as { code?: number }).code;
+        if (attempt >= 20 || (code !== 9 && code !== 14)) throw err;
+        if (this.conn === c) {
+          this.conn = undefined;
+          c.close();
+        }
+        await sleep(100);
+      }
+    }
+  }
+
+  /** Times a coordinator became primary after the first one did. */
+  takeovers(): number {
+    const n = this.cluster.coordinators
+      .flatMap((c) => c.events)
+      .filter((e) => e.event === 'role' && e.role === 'primary').length;
+    return Math.max(0, n - 1);
+  }
+
+  leaderPid(): number {
+    const address = this.conn?.address;
+    return this.cluster.coordinators.find((c) => String(c.ready.address) === address)?.pid ?? -1;
+  }
+
+  close(): void {
+    this.conn?.close();
+    this.conn = undefined;
+  }
+}
+
+async function withCluster<T>(
+  options: { workers: number; workerArgs: string[]; env?: NodeJS.ProcessEnv },
+  fn: (ctl: Control) => Promise<T>,
+): Promise<T> {
+  log(`starting a cluster: 2 coordinators, ${options.workers} worker(s) ${options.workerArgs.join(' ')}`);
+  const cluster = await startCluster({
+    workers: options.workers,
+    coordinators: 2,
+    profile: 'local',
+    workerArgs: options.workerArgs,
+    env: { ...mirrorEnv, ...options.env },
+  });
+  current = cluster;
+  const ctl = new Control(cluster);
+  try {
+    // Every worker must be known to the leader before a job starts, or the first seconds measure
+    // membership instead of dispatch.
+    await waitFor(
+      async () => {
+        const m = await ctl.call((c) => c.members());
+        const alive = m.members.filter((x) => x.role === 'worker' && x.state === 'alive').length;
+        return alive >= options.workers ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, message: 'every worker alive in the leader’s view' },
+    );
+    return await fn(ctl);
+  } finally {
+    ctl.close();
+    await cluster.stop();
+    current = undefined;
+  }
+}
+
+let listSeq = 0;
+async function listFile(dir: string, files: readonly string[], total: number): Promise<string> {
+  const path = join(dir, `list-${++listSeq}.txt`);
+  const lines = Array.from({ length: total }, (_, i) => files[i % files.length]!);
+  await writeFile(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+type JobStats = Awaited<ReturnType<CoordinatorConnection['stats']>>['jobs'][number];
+async function jobStats(ctl: Control, jobId: string): Promise<JobStats> {
+  const s = await ctl.call((c) => c.stats(jobId));
+  const j = s.jobs.find((x) => x.job?.jobId === jobId);
+  if (!j) throw new Error(`no stats for job ${jobId}`);
+  return j;
+}
+
+/** Runs a job to completion; returns seconds from start-job's return to completion seen by polling. */
+async function runJob(
+  ctl: Control,
+  req: { jobId: string; model: string; inputs: string[]; batchSize: number },
+  pollMs = 50,
+  onSample?: (s: JobStats, elapsedS: number) => void,
+): Promise<{ seconds: number; total: number }> {
+  const info = await ctl.call((c) => c.addJob({ ...req, topK: 5 }));
+  await ctl.call((c) => c.startJob(req.jobId));
+  const t0 = performance.now();
+  for (;;) {
+    const s = await jobStats(ctl, req.jobId);
+    const elapsed = (performance.now() - t0) / 1000;
+    onSample?.(s, elapsed);
+    if (s.job?.state === 'completed') return { seconds: elapsed, total: Number(info.totalQueries) };
+    if (elapsed > 1800) throw new Error(`job ${req.jobId} did not complete in 30 min`);
+    await sleep(pollMs);
+  }
+}
+
+async function photoPaths(tmp: string): Promise<{ paths: string[]; real: boolean }> {
+  if (mirror !== undefined && images !== undefined) {
+    const paths = readdirSync(images)
+      .filter((f) => /\.(jpe?g|png)$/.test(f))
+      .sort()
+      .map((f) => join(images, f));
+    return { paths, real: true };
+  }
+  return { paths: await writeSyntheticImages(join(tmp, 'photos'), 12), real: false };
+}
+
+/** A valid w×h RGB PNG (a gradient) without any image library: the near-free model's input. */
+function smallPng(w: number, h: number, seed: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * (w * 3 + 1);
+    for (let x = 0; x < w; x++) {
+      raw[row + 1 + x * 3] = (x * 8 + seed * 40) & 255;
+      raw[row + 2 + x * 3] = (y * 8 + seed * 70) & 255;
+      raw[row + 3 + x * 3] = ((x + y) * 4 + seed * 90) & 255;
+    }
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+async function tinyFiles(tmp: string): Promise<string[]> {
+  const dir = join(tmp, 'tiny');
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const p = join(dir, `tiny-${i}.png`);
+    await writeFile(p, smallPng(32, 32, i));
+    files.push(p);
+  }
+  return files;
+}
+
+// ---- 1. throughput ----------------------------------------------------------------------------
+
+interface ThroughputRow {
+  name: string;
+  imagesPerS: number;
+  load: string;
+  note: string;
+}
+
+/** A Classifier kept loaded in this process; `run(n)` classifies n photos, batches of 8. */
+async function inProcess(paths: string[], threads: number, intra: number) {
+  const classifier = new Classifier({
+    pool: { threads, intraOpThreads: intra },
+    maxRunBatch: 8,
+    ...(mirror !== undefined ? { mirror } : {}),
+  });
+  await classifier.load(VIT);
+  // Lanes of batches of 8, two per inference thread (as the coordinator keeps two tasks in
+  // flight per worker), so preprocessing overlaps inference.
+  const run = async (total: number) => {
+    let next = 0;
+    const lane = async () => {
+      for (;;) {
+        const start = next;
+        if (start >= total) return;
+        next += 8;
+        const qs = Array.from({ length: Math.min(8, total - start) }, (_, i) => ({
+          id: String(start + i),
+          uri: paths[(start + i) % paths.length]!,
+        }));
+        const outcomes = await classifier.classify(VIT, qs, 5);
+        const bad = outcomes.find((o) => o.error);
+        if (bad) throw new Error(`in-process query failed: ${bad.error!.code} ${bad.error!.message}`);
+      }
+    };
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: threads * 2 }, lane));
+    return (performance.now() - t0) / 1000;
+  };
+  await run(QUICK ? 16 : 32); // warm-up
+  const name = `in-process Classifier ${threads}×${intra}`;
+  return {
+    name,
+    measure: async (): Promise<ThroughputRow> => {
+      const s = await run(THROUGHPUT_QUERIES);
+      const row = { name, imagesPerS: THROUGHPUT_QUERIES / s, load: load1(), note: '' };
+      log(`${name}: ${f1(row.imagesPerS)} img/s (load ${row.load})`);
+      return row;
+    },
+    close: () => classifier.pool.close(),
+  };
+}
+
+async function sectionThroughput(tmp: string): Promise<void> {
+  const { paths, real } = await photoPaths(tmp);
+  const rows: ThroughputRow[] = [];
+  const ratios: { name: string; ratio: number; note: string }[] = [];
+  const a = await inProcess(paths, 2, 1);
+  const b = await inProcess(paths, 1, 2);
+  try {
+    for (const config of CONFIGS) {
+      const name = `cluster: ${config.workers} worker(s) × ${config.threads}×${config.intra}`;
+      const workerArgs = [
+        '--threads',
+        String(config.threads),
+        '--intra-op-threads',
+        String(config.intra),
+        '--preload',
+        VIT,
+      ];
+      await withCluster({ workers: config.workers, workerArgs }, async (ctl) => {
+        const warm = await listFile(tmp, paths, QUICK ? 16 : 32);
+        await runJob(ctl, { jobId: 'tp-warm', model: VIT, inputs: [warm], batchSize: 8 });
+        const list = await listFile(tmp, paths, THROUGHPUT_QUERIES);
+        // The in-process runs bracket the cluster run (the cluster sits idle meanwhile), so that
+        // the ratio is taken against the same minutes of a shared, noisy machine.
+        const before = await a.measure();
+        const t0 = ctl.takeovers();
+        const { seconds, total } = await runJob(ctl, {
+          jobId: 'tp',
+          model: VIT,
+          inputs: [list],
+          batchSize: 8,
+        });
+        const moved = ctl.takeovers() - t0;
+        const row = {
+          name,
+          imagesPerS: total / seconds,
+          load: load1(),
+          note: moved > 0 ? `${moved} leader takeover(s) during the job` : '',
+        };
+        log(`${name}: ${f1(row.imagesPerS)} img/s (load ${row.load})`);
+        const after = await b.measure();
+        rows.push(before, row, after);
+        ratios.push({
+          name,
+          ratio: row.imagesPerS / Math.max(before.imagesPerS, after.imagesPerS),
+          note: row.note,
+        });
+      });
+    }
+  } finally {
+    await a.close();
+    await b.close();
+  }
+  const best = ratios.reduce((x, y) => (y.ratio > x.ratio ? y : x));
+  const bestCluster = Math.max(...rows.filter((r) => r.name.startsWith('cluster')).map((r) => r.imagesPerS));
+  out(
+    `### 1. Throughput: ${VIT} job of ${THROUGHPUT_QUERIES} ${real ? 'real photos (12, repeated)' : 'synthetic images'}, batch 8`,
+  );
+  out();
+  table(
+    ['run (in order)', 'images/s', 'load avg (1 min)', 'note'],
+    rows.map((r) => [r.name, f1(r.imagesPerS), r.load, r.note]),
+  );
+  table(
+    ['cluster setup', 'cluster / best adjacent in-process'],
+    ratios.map((r) => [r.name, f2(r.ratio)]),
+  );
+  out(
+    `Best ratio: **${f2(best.ratio)}** (${best.name}; target ≥ 0.95); best cluster ${f1(bestCluster)} img/s ` +
+      '(BRIEF: ≥ 50 img/s on a quiet 2-core machine). Cluster time: start-job returned → job completed ' +
+      '(stats polled every 50 ms), after a warm-up job; workers preload the model; the coordinator pair and ' +
+      'redis-server share the same cores. In-process: a `Classifier` with `maxRunBatch` 8, two lanes of ' +
+      'batches of 8 per inference thread (threads×intra-op), run right before and right after each cluster job.',
+  );
+  out();
+}
+
+// ---- 2. added latency -------------------------------------------------------------------------
+
+async function sectionLatency(tmp: string, model: string): Promise<void> {
+  const paths = model === 'tiny' ? await tinyFiles(tmp) : (await photoPaths(tmp)).paths;
+  const n = LATENCY_SAMPLES;
+  const classifier = new Classifier({
+    pool: { threads: 1, intraOpThreads: 2 },
+    maxRunBatch: 1,
+    ...(mirror !== undefined ? { mirror } : {}),
+  });
+  const inproc: number[] = [];
+  const rtt: number[] = [];
+  const e2e: number[] = [];
+  const pairedRtt: number[] = [];
+  const pairedE2e: number[] = [];
+  let moved = 0;
+  try {
+    await classifier.load(model);
+    await withCluster(
+      { workers: 1, workerArgs: ['--threads', '1', '--intra-op-threads', '2', '--preload', model] },
+      async (ctl) => {
+        const lists: string[] = [];
+        for (let i = 0; i < paths.length; i++) lists.push(await listFile(tmp, [paths[i]!], 1));
+        const t0 = ctl.takeovers();
+        // Each sample: one photo in-process, then the same photo as a single-query job (one query
+        // in flight), back to back so that both see the same machine load.
+        for (let i = 0; i < 5 + n; i++) {
+          const uri = paths[i % paths.length]!;
+          const c0 = performance.now();
+          await classifier.classify(model, [{ id: '0', uri }], 5);
+          const local = performance.now() - c0;
+          const jobId = `lat-${i}`;
+          await ctl.call((c) =>
+            c.addJob({ jobId, model: model, inputs: [lists[i % lists.length]!], batchSize: 1, topK: 5 }),
+          );
+          const conn = await ctl.leader();
+          const s0 = performance.now();
+          await conn.startJob(jobId);
+          let page = await conn.results(jobId, 0, 1);
+          while (page.results.length === 0) {
+            await sleep(1);
+            page = await conn.results(jobId, 0, 1);
+          }
+          const t = performance.now() - s0;
+          const ms = (JSON.parse(page.results[0]!.payload) as { ms?: number }).ms ?? Number.NaN;
+          if (i < 5) continue; // warm-up
+          inproc.push(local);
+          e2e.push(t);
+          rtt.push(ms);
+          pairedE2e.push(t - local);
+          pairedRtt.push(ms - local);
+        }
+        moved = ctl.takeovers() - t0;
+      },
+    );
+  } finally {
+    await classifier.pool.close();
+  }
+  const pIn = quantile(inproc, 0.5);
+  out(`### 2. Added latency per query at light load (${model}, batch 1, one query in flight, ${n} samples)`);
+  out();
+  table(
+    ['measure', 'p50 ms', 'p90 ms', 'p50 − in-process p50', 'p50 of paired differences'],
+    [
+      [
+        'in-process `Classifier.classify` of one image (1×2 threads)',
+        f1(pIn),
+        f1(quantile(inproc, 0.9)),
+        '–',
+        '–',
+      ],
+      [
+        'cluster: coordinator dispatch → worker reply (result payload `ms`), 1 worker 1×2',
+        f1(quantile(rtt, 0.5)),
+        f1(quantile(rtt, 0.9)),
+        f1(quantile(rtt, 0.5) - pIn),
+        f1(quantile(pairedRtt, 0.5)),
+      ],
+      [
+        'cluster: start-job returned → result readable (polled every 1 ms)',
+        f1(quantile(e2e, 0.5)),
+        f1(quantile(e2e, 0.9)),
+        f1(quantile(e2e, 0.5) - pIn),
+        f1(quantile(pairedE2e, 0.5)),
+      ],
+    ],
+  );
+  out(
+    `Added latency through the coordinator, p50 of paired (cluster − in-process) end to end: ` +
+      `**${f1(quantile(pairedE2e, 0.5))} ms** (target ≤ 3 ms). Pairs: the same photo in-process, then as a ` +
+      `single-query job, back to back. End to end also holds start-job's own work (loading the job from Redis ` +
+      `into a Tracker), recording the result in Redis, and the 1-ms polling. Load avg ${load1()}` +
+      `${moved > 0 ? `; ${moved} leader takeover(s) during the samples` : ''}.`,
+  );
+  out();
+}
+
+// ---- 3. dispatch capacity ---------------------------------------------------------------------
+
+async function sectionDispatch(tmp: string): Promise<void> {
+  const files = await tinyFiles(tmp);
+  const env: NodeJS.ProcessEnv = {};
+  if (CPU_PROF !== undefined) {
+    // Node refuses --cpu-prof in NODE_OPTIONS; a preloaded module profiles through the inspector
+    // instead and writes <dir>/<pid>.cpuprofile when the process exits.
+    await mkdir(CPU_PROF, { recursive: true });
+    const preload = join(tmp, 'cpu-prof.mjs');
+    await writeFile(
+      preload,
+      [
+        "import { Session } from 'node:inspector';",
+        "import { writeFileSync } from 'node:fs';",
+        'const s = new Session();',
+        's.connect();',
+        "s.post('Profiler.enable');",
+        "s.post('Profiler.setSamplingInterval', { interval: 200 });",
+        "s.post('Profiler.start');",
+        "process.on('exit', () => s.post('Profiler.stop', (e, r) => {",
+        `  if (!e) writeFileSync(${JSON.stringify(CPU_PROF)} + '/' + process.pid + '.cpuprofile', JSON.stringify(r.profile));`,
+        '}));',
+      ].join('\n'),
+    );
+    env.NODE_OPTIONS = `--import=${preload}`;
+  }
+  const rows: string[][] = [];
+  const cpuRows: string[][] = [];
+  await withCluster({ workers: 2, workerArgs: ['--preload', 'tiny'], env }, async (ctl) => {
+    const cluster = ctl.cluster;
+    const warm = await listFile(tmp, files, 2_000);
+    await runJob(ctl, { jobId: 'd-warm', model: 'tiny', inputs: [warm], batchSize: 64 });
+    for (const batch of DISPATCH_BATCHES) {
+      const leaderPid = ctl.leaderPid();
+      const standbyPid = cluster.coordinators.find((c) => c.pid !== leaderPid)?.pid ?? -1;
+      const procs: [string, () => number][] = [
+        ['leader coordinator', () => procCpuSeconds(leaderPid)],
+        ['standby coordinator', () => procCpuSeconds(standbyPid)],
+        ['redis-server', () => procCpuSeconds(cluster.redis.pid)],
+        ...cluster.workers.map((w, i): [string, () => number] => [
+          `worker ${i + 1}`,
+          () => procCpuSeconds(w.pid),
+        ]),
+        [
+          'bench (stats polling)',
+          () => {
+            const u = process.cpuUsage();
+            return (u.user + u.system) / 1e6;
+          },
+        ],
+      ];
+      const list = await listFile(tmp, files, DISPATCH_QUERIES);
+      // Background CPU (gossip, lease renewals, stats polling) while idle, to tell per-query cost apart.
+      const idle0 = procs.map(([, f]) => f());
+      const i0 = performance.now();
+      await sleep(QUICK ? 3_000 : 5_000);
+      const idleS = (performance.now() - i0) / 1000;
+      const idleRate = procs.map(([, f], i) => (f() - idle0[i]!) / idleS);
+      const before = procs.map(([, f]) => f());
+      const t0 = ctl.takeovers();
+      let peak = 0;
+      const { seconds, total } = await runJob(
+        ctl,
+        { jobId: `d-${batch}`, model: 'tiny', inputs: [list], batchSize: batch },
+        250,
+        (s) => {
+          peak = Math.max(peak, s.rateQps);
+        },
+      );
+      const after = procs.map(([, f]) => f());
+      const moved = ctl.takeovers() - t0;
+      const qps = total / seconds;
+      log(`dispatch batch ${batch}: ${f0(qps)} q/s over ${f1(seconds)} s (load ${load1()})`);
+      rows.push([String(batch), String(total), f2(seconds), f0(qps), f0(peak), load1(), String(moved)]);
+      procs.forEach(([name], i) => {
+        const cpu = after[i]! - before[i]!;
+        const above = cpu - idleRate[i]! * seconds;
+        cpuRows.push([
+          String(batch),
+          name,
+          f2(cpu),
+          pct(cpu / seconds),
+          pct(idleRate[i]!),
+          f1((cpu / total) * 1e6),
+          f1((above / total) * 1e6),
+        ]);
+      });
+    }
+  });
+  out('### 3. Dispatch capacity: model `tiny` (32×32 PNGs), 2 workers, 1 coordinator pair');
+  out();
+  table(['batch', 'queries', 'seconds', 'queries/s', 'peak 10-s rate', 'load avg', 'takeovers'], rows);
+  out('Target ≥ 10,000 queries/s. CPU seconds per process during each job (/proc/<pid>/stat):');
+  out();
+  table(
+    [
+      'batch',
+      'process',
+      'CPU s',
+      'of one core',
+      'of one core idle',
+      'CPU µs / query',
+      'above idle µs / query',
+    ],
+    cpuRows,
+  );
+}
+
+// ---- 4 and 5. second job, fair-time -----------------------------------------------------------
+
+async function sectionTwoJobs(tmp: string): Promise<void> {
+  const { paths } = await photoPaths(tmp);
+  await withCluster(
+    { workers: 2, workerArgs: ['--threads', '1', '--intra-op-threads', '1', '--preload', `${VIT},resnet50`] },
+    async (ctl) => {
+      const listA = await listFile(tmp, paths, 20_000);
+      const listB = await listFile(tmp, paths, 20_000);
+      await ctl.call((c) => c.addJob({ jobId: 'A', model: VIT, inputs: [listA], batchSize: 8, topK: 5 }));
+      await ctl.call((c) =>
+        c.addJob({ jobId: 'B', model: 'resnet50', inputs: [listB], batchSize: 8, topK: 5 }),
+      );
+      await ctl.call((c) => c.startJob('A'));
+      // "Runs steadily": a full 10-s window of A alone.
+      const steadyS = QUICK ? 5 : 10;
+      await sleep(steadyS * 1000);
+      const aStats = await jobStats(ctl, 'A');
+      const aAlone = aStats.rateQps;
+      const aTaskMs = aStats.processing?.medianMs ?? Number.NaN;
+      log(`job A alone: ${f1(aAlone)} q/s`);
+      const m0 = ctl.takeovers();
+      await ctl.call((c) => c.startJob('B'));
+      const t0 = performance.now();
+      let first = Number.NaN;
+      while (performance.now() - t0 < 30_000) {
+        const s = await jobStats(ctl, 'B');
+        if (Number(s.done) > 0) {
+          first = performance.now() - t0;
+          break;
+        }
+        await sleep(20);
+      }
+      log(`job B first result: ${f0(first)} ms`);
+      out(
+        `### 4. Second job's first result (A: ${VIT} alone at ${f1(aAlone)} q/s for ${steadyS} s, then B: resnet50; 2 workers × 1×1)`,
+      );
+      out();
+      table(
+        ['measure', 'ms', 'target', 'load avg'],
+        [
+          [
+            "B's start-job returned → B's first recorded result (stats polled every 20 ms)",
+            f0(first),
+            '≤ 1000',
+            load1(),
+          ],
+          ["for scale: A's task round trip p50 (batch 8, dispatch → recorded)", f0(aTaskMs), '', ''],
+        ],
+      );
+
+      const series: { t: number; a: number; b: number; gap: number; takeovers: number }[] = [];
+      for (let s = Math.max(1, Math.ceil((performance.now() - t0) / 1000)); s <= FAIR_SECONDS; s++) {
+        await sleep(Math.max(0, t0 + s * 1000 - performance.now()));
+        const all = await ctl.call((c) => c.stats());
+        const a = all.jobs.find((j) => j.job?.jobId === 'A')?.rateQps ?? Number.NaN;
+        const b = all.jobs.find((j) => j.job?.jobId === 'B')?.rateQps ?? Number.NaN;
+        const gap = Math.abs(a - b) / Math.max(a, b);
+        series.push({ t: s, a, b, gap, takeovers: ctl.takeovers() - m0 });
+      }
+      await ctl.call((c) => c.stopJob('A')).catch(() => undefined);
+      await ctl.call((c) => c.stopJob('B')).catch(() => undefined);
+      const at15 = series.find((x) => x.t === 15)?.gap ?? Number.NaN;
+      const steady = series.filter((x) => x.t >= 30 && x.t <= 60);
+      const maxSteady = steady.length > 0 ? Math.max(...steady.map((x) => x.gap)) : Number.NaN;
+      const meanSteady =
+        steady.length > 0 ? steady.reduce((s, x) => s + x.gap, 0) / steady.length : Number.NaN;
+      const last = series.at(-1);
+      out(`### 5. Fair-time: ${VIT} (A) and resnet50 (B), 2 workers × 1×1, 10-s-window rates from stats`);
+      out();
+      table(
+        ['measure', 'value', 'target'],
+        [
+          ['gap |a−b|/max(a,b) at 15 s', pct(at15), '≤ 10%'],
+          ['max gap over 30–60 s', pct(maxSteady), '≤ 5%'],
+          ['mean gap over 30–60 s', pct(meanSteady), ''],
+          ['A alone before B (q/s)', f1(aAlone), ''],
+          ['A + B at the end (q/s)', f1((last?.a ?? Number.NaN) + (last?.b ?? Number.NaN)), ''],
+          ['leader takeovers during the series', String(last?.takeovers ?? 0), '0'],
+        ],
+      );
+      out('<details><summary>time series (s after B’s start-job returned; q/s)</summary>');
+      out();
+      table(
+        ['t s', 'rate A', 'rate B', 'gap', 'takeovers so far'],
+        series.map((x) => [String(x.t), f1(x.a), f1(x.b), pct(x.gap), String(x.takeovers)]),
+      );
+      out('</details>');
+      out();
+    },
+  );
+}
+
+// ---- main -------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const tmp = await mkdtemp(join(tmpdir(), 'idunno-bench-cluster-'));
+  const stopAll = () => {
+    void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopAll);
+  process.once('SIGTERM', stopAll);
+  try {
+    const cpu = cpus()[0]?.model ?? 'unknown CPU';
+    out(
+      `Command: \`pnpm bench:cluster${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}\``,
+    );
+    out();
+    out(
+      `Machine: ${availableParallelism()} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ` +
+        `Node ${process.version}; ${new Date().toISOString().slice(0, 16)}Z; load avg at start ${loadavg()
+          .map((x) => x.toFixed(2))
+          .join(' ')}; model ${VIT}${mirror === undefined ? ' (no mirror: untrained twin)' : ''}.`,
+    );
+    out();
+    if (SECTIONS.has(1)) await sectionThroughput(tmp);
+    if (SECTIONS.has(2)) {
+      await sectionLatency(tmp, VIT);
+      await sectionLatency(tmp, 'tiny');
+    }
+    if (SECTIONS.has(3)) await sectionDispatch(tmp);
+    if (SECTIONS.has(4) || SECTIONS.has(5)) await sectionTwoJobs(tmp);
+    out(
+      `Load avg at the end: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}.`,
+    );
+  } finally {
+    await current?.stop();
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(
+      `bench:cluster failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);
