@@ -205,6 +205,17 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       this.log.debug('lease_acquire_failed', { error: err });
       return;
     }
+    if (!result.acquired && result.holder === this.options.nodeId && result.epoch === this.epochNow) {
+      // We demoted ourselves (a renewal came late) but Redis still has our lease: renew it and
+      // lead again at the same epoch rather than leave the cluster leaderless until it expires.
+      try {
+        await this.store.renewLease(this.options.nodeId, result.epoch, this.options.leaseTtlMs);
+        await this.won(result.epoch, sentAt);
+        return;
+      } catch (err) {
+        this.log.debug('lease_reclaim_failed', { error: err });
+      }
+    }
     if (!result.acquired) {
       this.leaderId = result.holder;
       this.seenLease = { holder: result.holder, epoch: result.epoch };
@@ -466,6 +477,21 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
           this.send(slot, tracker, batch);
         }
       }
+      // A running job with work waiting and nothing in flight (just started, or squeezed out)
+      // gets one extra slot on the least busy worker, so its first result never waits for the
+      // other job's batches to drain.
+      for (const tracker of this.trackers.values()) {
+        if (tracker.job.state !== 'running' || !tracker.hasWaiting() || tracker.inFlightTasks().length > 0)
+          continue;
+        let best: WorkerSlot | undefined;
+        for (const slot of this.slots.values()) {
+          if (slot.backoffUntil > mono || slot.inFlight > this.options.maxInFlightPerWorker) continue;
+          if (!best || slot.inFlight < best.inFlight) best = slot;
+        }
+        if (!best) break;
+        const batch = tracker.takeBatch(tracker.job.batchSize);
+        if (batch.length > 0) this.send(best, tracker, batch);
+      }
     } finally {
       this.pumping = false;
     }
@@ -551,6 +577,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.observedMsPerQuery.set(jobId, prev === undefined ? per : prev * 0.8 + per * 0.2);
   }
 
+  /** Records a reply's outcomes in one fenced call (one Redis round trip per task, not per query). */
   private async recordAll(
     tracker: Tracker,
     task: Task,
@@ -558,10 +585,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     epoch: number,
     busyMs: number,
   ): Promise<void> {
-    const byId = new Set(task.queries.map((q) => q.id));
-    await Promise.all(
-      results.map(async (r) => {
-        if (!byId.has(r.queryId)) return;
+    const sent = new Set(task.queries.map((q) => q.id));
+    const items = results
+      .filter((r) => sent.has(r.queryId))
+      .map((r) => {
         const isError = r.error !== null && r.error !== undefined;
         const payload = isError
           ? JSON.stringify({ code: r.error!.code, message: r.error!.message, worker: task.workerId })
@@ -570,19 +597,22 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
               worker: task.workerId,
               ms: busyMs,
             });
-        try {
-          const outcome = isError
-            ? await this.store.recordError(task.jobId, r.queryId, payload, epoch)
-            : await this.store.recordResult(task.jobId, r.queryId, payload, epoch);
-          if (outcome === 'recorded')
-            tracker.markRecorded(r.queryId, isError ? 'error' : 'result', busyMs, this.now());
-          else tracker.markKnownDone(r.queryId);
-        } catch (err) {
-          if (this.onFenced(err)) return;
-          this.log.warn('record_failed', { jobId: task.jobId, queryId: r.queryId, error: err });
-        }
-      }),
-    );
+        return { queryId: r.queryId, kind: isError ? ('error' as const) : ('result' as const), payload };
+      });
+    let outcomes: Awaited<ReturnType<StateStore['recordOutcomes']>>;
+    try {
+      outcomes = await this.store.recordOutcomes(task.jobId, items, epoch);
+    } catch (err) {
+      if (this.onFenced(err)) return;
+      this.log.warn('record_failed', { jobId: task.jobId, taskId: task.taskId, error: err });
+      return; // the caller requeues whatever is not recorded
+    }
+    const now = this.now();
+    for (const [i, outcome] of outcomes.entries()) {
+      const it = items[i]!;
+      if (outcome === 'recorded') tracker.markRecorded(it.queryId, it.kind, busyMs, now);
+      else if (outcome !== 'unknown-query') tracker.markKnownDone(it.queryId);
+    }
   }
 
   private async onTaskFailed(

@@ -207,3 +207,49 @@ describe('fencing', () => {
     expect((await store.rejectedWrites()).storeBehind).toBe(1);
   });
 });
+
+describe('recording a task at once', () => {
+  it('records each query once, refuses result/error conflicts, and counts like single writes', async () => {
+    await store.addJob(spec('bulk'), epoch);
+    await store.appendQueries('bulk', queries(4), epoch);
+    const first = await store.recordOutcomes(
+      'bulk',
+      [
+        { queryId: 'q0', kind: 'result', payload: 'a' },
+        { queryId: 'q1', kind: 'error', payload: 'e' },
+        { queryId: 'q0', kind: 'result', payload: 'again' },
+        { queryId: 'nope', kind: 'result', payload: 'x' },
+      ],
+      epoch,
+    );
+    expect(first).toEqual(['recorded', 'recorded', 'duplicate', 'unknown-query']);
+    const second = await store.recordOutcomes(
+      'bulk',
+      [
+        { queryId: 'q1', kind: 'result', payload: 'late' },
+        { queryId: 'q2', kind: 'result', payload: 'b' },
+      ],
+      epoch,
+    );
+    expect(second).toEqual(['conflict', 'recorded']);
+    expect(await store.counts('bulk')).toMatchObject({ total: 4, done: 2, errors: 1 });
+    expect((await store.getResults('bulk')).map((r) => [r.queryId, r.payload])).toEqual([
+      ['q0', 'a'],
+      ['q1', 'e'],
+      ['q2', 'b'],
+    ]);
+    expect(await store.pendingQueries('bulk')).toEqual(['q3']);
+  });
+
+  it('writes nothing for a stale epoch', async () => {
+    await store.addJob(spec('stale'), epoch);
+    await store.appendQueries('stale', queries(2), epoch);
+    await store.releaseLease('coord-a', epoch);
+    const next = await store.acquireLease('coord-b', 10_000);
+    expect(next.acquired).toBe(true);
+    await expect(
+      store.recordOutcomes('stale', [{ queryId: 'q0', kind: 'result', payload: 'x' }], epoch),
+    ).rejects.toBeInstanceOf(StaleEpochError);
+    expect(await store.counts('stale')).toMatchObject({ done: 0 });
+  });
+});

@@ -329,6 +329,37 @@ class RedisStateStore implements StateStore {
     return code === 1 ? 'recorded' : code === 2 ? 'duplicate' : 'conflict';
   }
 
+  async recordOutcomes(
+    jobId: string,
+    items: readonly { queryId: string; kind: 'result' | 'error'; payload: string }[],
+    epoch: number,
+  ): Promise<(RecordOutcome | 'unknown-query')[]> {
+    checkEpoch(epoch);
+    if (items.length === 0) return [];
+    const k = this.keys;
+    const args: ScriptArg[] = [epoch, this.maxLen, jobId];
+    for (const it of items) args.push(it.queryId, it.kind, it.payload);
+    const { rest } = await this.script(
+      { operation: 'recordOutcomes', epoch, jobId },
+      'recordOutcomes',
+      [
+        k.epoch,
+        k.counters,
+        k.changes,
+        k.job(jobId),
+        k.results(jobId),
+        k.errors(jobId),
+        k.uris(jobId),
+        k.outcomes(jobId),
+      ],
+      args,
+    );
+    return rest.map((c) => {
+      const code = Number(c);
+      return code === 1 ? 'recorded' : code === 2 ? 'duplicate' : code === 3 ? 'conflict' : 'unknown-query';
+    });
+  }
+
   async getResults(jobId: string, page: Page = {}): Promise<RecordedOutcome[]> {
     const { start, stop } = range(page);
     const k = this.keys;

@@ -56,6 +56,12 @@ export interface StateStore {
   recordError(jobId: string, queryId: string, payload: string, epoch: number): Promise<RecordOutcome>;
   /** Results and errors in the order they were recorded. @throws JobNotFoundError */
   getResults(jobId: string, page?: Page): Promise<RecordedOutcome[]>;
+  /** Records a task's outcomes in one fenced call; one answer per item, in order. */
+  recordOutcomes(
+    jobId: string,
+    items: readonly { queryId: string; kind: 'result' | 'error'; payload: string }[],
+    epoch: number,
+  ): Promise<(RecordOutcome | 'unknown-query')[]>;
   /** Ids (in input order) of the queries with neither result nor error. @throws JobNotFoundError */
   pendingQueries(jobId: string): Promise<string[]>;
   /** @throws JobNotFoundError */

@@ -1,0 +1,46 @@
+--[[
+  Records the outcomes of one task's queries in one call (fenced once): the bulk form of
+  recordOutcome-8. Each query is recorded exactly once; a query has a result or an error, never
+  both. One change-stream entry per recorded query, as recordOutcome writes.
+  KEYS[1] epoch    KEYS[2] counters    KEYS[3] changes    KEYS[4] job hash
+  KEYS[5] results hash    KEYS[6] errors hash    KEYS[7] uris    KEYS[8] outcomes
+  ARGV[1] epoch    ARGV[2] MAXLEN      ARGV[3] jobId
+  ARGV[4 + 3i] queryId, ARGV[5 + 3i] kind ('result' | 'error'), ARGV[6 + 3i] payload
+  Returns {1, c1, c2, …}   one code per query: 1 recorded, 2 duplicate, 3 conflict, 7 query not found
+          {-1, current} / {-2, current}   fenced out (nothing written)      {-3} job not found
+]]
+--- @include "common"
+local epoch = tonumber(ARGV[1])
+local rejected = fence(KEYS[1], KEYS[2], epoch)
+if rejected then return rejected end
+if redis.call('EXISTS', KEYS[4]) == 0 then return {-3} end
+local codes = {1}
+local at = now()
+local done, errors = 0, 0
+for i = 4, #ARGV, 3 do
+  local queryId, kind, payload = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local target, other = KEYS[5], KEYS[6]
+  if kind == 'error' then target, other = KEYS[6], KEYS[5] end
+  local code
+  if redis.call('HEXISTS', KEYS[7], queryId) == 0 then
+    code = 7
+  elseif redis.call('HEXISTS', other, queryId) == 1 then
+    redis.call('HINCRBY', KEYS[2], 'conflicts', 1)
+    redis.call('HINCRBY', KEYS[4], 'duplicates', 1)
+    code = 3
+  elseif redis.call('HSETNX', target, queryId, payload) == 0 then
+    redis.call('HINCRBY', KEYS[2], 'duplicates', 1)
+    redis.call('HINCRBY', KEYS[4], 'duplicates', 1)
+    code = 2
+  else
+    redis.call('RPUSH', KEYS[8], queryId)
+    if kind == 'error' then errors = errors + 1 else done = done + 1 end
+    emit(KEYS[3], KEYS[2], ARGV[2], epoch, at, {'type', kind .. '-recorded', 'jobId', ARGV[3],
+      'queryId', queryId, 'payload', payload})
+    code = 1
+  end
+  codes[#codes + 1] = code
+end
+if done > 0 then redis.call('HINCRBY', KEYS[4], 'done', done) end
+if errors > 0 then redis.call('HINCRBY', KEYS[4], 'errors', errors) end
+return codes
