@@ -3,6 +3,7 @@ import { UsageError } from './args.js';
 // idunno CLI: one entry point, one module per command. Exit codes: 0 ok, 1 failure, 2 bad usage.
 import { CLASSIFY_HELP, classifyCommand } from './commands/classify.js';
 import { DEMO_HELP, demoCommand } from './commands/demo.js';
+import { DRILL_HELP, drillCommand } from './commands/drill.js';
 import {
   ADD_JOB_HELP,
   addJobCommand,
@@ -28,6 +29,7 @@ type Command = { help: string; run: (argv: string[]) => Promise<number> };
 const COMMANDS: Record<string, Command> = {
   classify: { help: CLASSIFY_HELP, run: classifyCommand },
   demo: { help: DEMO_HELP, run: demoCommand },
+  drill: { help: DRILL_HELP, run: drillCommand },
   up: { help: UP_HELP, run: upCommand },
   'add-job': { help: ADD_JOB_HELP, run: addJobCommand },
   'start-job': { help: START_JOB_HELP, run: startJobCommand },

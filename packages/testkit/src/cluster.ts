@@ -21,7 +21,7 @@ export interface TestCluster {
   redis: RedisServer;
   coordinators: NodeProcess[];
   workers: NodeProcess[];
-  /** Gossip seeds (the first coordinator's gossip address). */
+  /** Gossip seeds: every coordinator's gossip address. */
   seeds: string;
   /** Control addresses of every coordinator started (dead ones included). */
   controlAddresses(): string[];
@@ -59,7 +59,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
       ...(options.env ? { env: options.env } : {}),
     });
     coordinators.push(c);
-    if (!seeds) seeds = String(c.ready.gossip);
+    // Every coordinator ever started is a seed: joining must work while some of them are dead.
+    seeds = coordinators.map((p) => String(p.ready.gossip)).join(',');
     return c;
   };
   const addWorker = async (id = `w${++workerSeq}-${run}`, args: string[] = []) => {
