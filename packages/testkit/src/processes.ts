@@ -156,6 +156,8 @@ export async function startWorker(
 ): Promise<NodeProcess & { address: string }> {
   const proc = await spawnNode('apps/worker/dist/main.js', {
     ...options,
+    // As the launcher does: glibc returns freed model-load buffers to the OS (WORKER_MALLOC_ENV).
+    env: { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072', ...options.env },
     args: ['--port', '0', ...(options.args ?? [])],
   });
   return Object.assign(proc, { address: String(proc.ready.address) });
