@@ -555,16 +555,20 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   ): Promise<void> {
     const now = this.now();
     const busyMs = Math.max(1, now - task.sentAt);
+    // What the worker spent on this task itself: the batch's fetch+preprocess wall time plus its
+    // inference, not the time it queued behind the other job's batch. The Scheduler charges turns
+    // with it; the round trip (busyMs) would charge each job for the other's work.
+    const serviceMs = Math.max(1, workerServiceMs(results) ?? busyMs);
     tracker.end(task.taskId);
     // Record even if this coordinator has been deposed meanwhile: the store's epoch check is the
     // authority (a stale write is refused and counted), and if nobody newer leads the work is kept.
     const current = this.roleNow === 'primary' && this.epochNow === epoch;
     if (current)
       this.scheduler.recordCompletion(
-        { jobId: task.jobId, workerId: task.workerId, queries: results.length, busyMs },
+        { jobId: task.jobId, workerId: task.workerId, queries: results.length, busyMs: serviceMs },
         now,
       );
-    if (current) this.observe(task.jobId, busyMs / Math.max(1, results.length));
+    if (current) this.observe(task.jobId, busyMs / Math.max(1, results.length)); // deadlines: round trip
     await this.recordAll(tracker, task, results, epoch, busyMs);
     if (this.roleNow !== 'primary' || this.epochNow !== epoch) return;
     // Anything not recorded (missing from the reply, or the store refused) goes round again.
@@ -866,4 +870,19 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   workerList(): WorkerInfo[] {
     return [...this.slots.values()].map((s) => s.info);
   }
+}
+
+/** The worker-side service time of a task from its per-query timings, or undefined without any. */
+function workerServiceMs(results: readonly QueryResult__Output[]): number | undefined {
+  let prep = 0;
+  let infer = 0;
+  let seen = false;
+  for (const r of results) {
+    const t = r.timings;
+    if (!t) continue;
+    seen = true;
+    prep = Math.max(prep, t.fetchMs + t.preprocessMs);
+    infer += t.inferenceMs;
+  }
+  return seen ? prep + infer : undefined;
 }

@@ -19,7 +19,8 @@ export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
 /** Most queries one job may have. @default 1,000,000 */
 export const MAX_JOB_QUERIES = 1_000_000;
 
-const URL_RE = /^(https?|file):\/\//i;
+// synthetic://<seed> is the workers' load-test input (no file, no decode): see @idunno/inference.
+const URL_RE = /^(https?|file|synthetic):\/\//i;
 
 /**
  * Expands a job's inputs into queries with ids "0", "1", … in input order:

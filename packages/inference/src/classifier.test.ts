@@ -143,6 +143,23 @@ describe('bad input gets a per-query error and the classifier keeps serving', ()
     expect(outcomes.every((o, i) => o.id === `q${i}` && o.topK?.length === 1)).toBe(true);
   });
 
+  it('serves synthetic:// load-test inputs deterministically without touching a file', async () => {
+    const outcomes = await classifier.classify(
+      'tiny',
+      [
+        { id: 'a', uri: 'synthetic://42' },
+        { id: 'b', uri: 'synthetic://42' },
+        { id: 'c', uri: 'synthetic://43' },
+        { id: 'd', uri: 'synthetic://no spaces allowed' },
+      ],
+      3,
+    );
+    expect(outcomes[0]!.topK).toEqual(outcomes[1]!.topK);
+    expect(outcomes[2]!.topK).toHaveLength(3);
+    expect(outcomes[3]!.error?.code).toBe('BAD_INPUT');
+    expect(outcomes[0]!.timings.fetchMs).toBe(0);
+  });
+
   it('returns nothing for an empty batch', async () => {
     expect(await classifier.classify('tiny', [], 5)).toEqual([]);
   });

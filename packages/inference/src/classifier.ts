@@ -3,6 +3,7 @@ import { errorMessage, InferenceFailedError, type QueryErrorCode, QueryFailure }
 import { type FetchOptions, fetchInput } from './input.js';
 import { SessionPool, type SessionPoolOptions } from './pool.js';
 import { imageElements, preprocessInto } from './preprocess.js';
+import { fillSynthetic, isSynthetic } from './synthetic.js';
 import { type Classification, topK } from './topk.js';
 
 export interface QueryInput {
@@ -124,6 +125,10 @@ export class Classifier {
         const t0 = performance.now();
         let fetchMs = 0;
         try {
+          if (isSynthetic(q.uri)) {
+            fillSynthetic(q.uri, staging, slot * per, per);
+            return { q, slot, fetchMs: 0, preprocessMs: performance.now() - t0 };
+          }
           const bytes = await fetchInput(q.uri, this.options.fetch);
           fetchMs = performance.now() - t0;
           await preprocessInto(bytes, spec, staging, slot * per, q.uri);

@@ -36,4 +36,5 @@ export {
   type SessionPoolOptions,
 } from './pool.js';
 export { DEFAULT_MAX_PIXELS, imageElements, preprocess, preprocessInto } from './preprocess.js';
+export { fillSynthetic, isSynthetic, SYNTHETIC_SCHEME } from './synthetic.js';
 export { type Classification, topK } from './topk.js';
