@@ -5,6 +5,7 @@ import { getModel } from '@idunno/models';
 import type { QueryResult__Output } from '@idunno/proto';
 import { Scheduler, TooManyJobsError } from '@idunno/scheduler';
 import {
+  JobExistsError,
   type JobRecord,
   type JobSpec,
   LeaseClock,
@@ -42,6 +43,8 @@ export interface CoordinatorEvents {
   'worker-joined': [{ workerId: string }];
   redispatch: [{ jobId: string; taskId: string; workerId: string; queries: number; reason: string }];
   'first-dispatch': [{ epoch: number }];
+  /** Outcomes of one task recorded for the first time, with each query's processing time. */
+  recorded: [{ jobId: string; processingMs: number; count: number }];
 }
 
 export interface JobView {
@@ -612,11 +615,15 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       return; // the caller requeues whatever is not recorded
     }
     const now = this.now();
+    let count = 0;
     for (const [i, outcome] of outcomes.entries()) {
       const it = items[i]!;
-      if (outcome === 'recorded') tracker.markRecorded(it.queryId, it.kind, busyMs, now);
-      else if (outcome !== 'unknown-query') tracker.markKnownDone(it.queryId);
+      if (outcome === 'recorded') {
+        tracker.markRecorded(it.queryId, it.kind, busyMs, now);
+        count++;
+      } else if (outcome !== 'unknown-query') tracker.markKnownDone(it.queryId);
     }
+    if (count > 0) this.emit('recorded', { jobId: task.jobId, processingMs: busyMs, count });
   }
 
   private async onTaskFailed(
@@ -712,12 +719,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     }
     if (req.inputs.length === 0)
       throw new InvalidJobRequestError('inputs', 'add-job needs at least one --input');
+    // Refuse a taken name before expanding the inputs (which may list a directory of thousands);
+    // addJob's script refuses it again atomically.
     const existing = await this.store.getJob(req.jobId).catch(() => undefined);
-    if (existing)
-      await this.store.addJob(
-        { jobId: req.jobId, model: req.model, inputs: [...req.inputs], batchSize, topK },
-        this.epochNow,
-      ); // raises JobExistsError
+    if (existing) throw new JobExistsError(req.jobId);
     const queries = await expandJobInputs(req.inputs);
     const spec: JobSpec = { jobId: req.jobId, model: req.model, inputs: [...req.inputs], batchSize, topK };
     try {

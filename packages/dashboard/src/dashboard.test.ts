@@ -183,6 +183,7 @@ describe('the dashboard server', () => {
     dash = await startDashboard({ coordinator: fake, members: () => members });
     fake.emit('role', { role: 'primary', epoch: 3 });
     fake.emit('redispatch', { jobId: 'vit', taskId: 't1', workerId: 'w2', queries: 5, reason: 'timeout' });
+    fake.emit('recorded', { jobId: 'vit', processingMs: 40, count: 8 });
     const scrape = async () => {
       const res = await get('/metrics');
       expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -204,6 +205,12 @@ describe('the dashboard server', () => {
     expect(sampleValue(m, 'idunno_is_leader')).toBe(1);
     expect(sampleValue(m, 'idunno_takeovers_total')).toBe(1);
     expect(sampleValue(m, 'idunno_redispatched_queries_total', { job: 'vit' })).toBe(5);
+    expect(m.get('idunno_query_processing_time_seconds')?.type).toBe('histogram');
+    expect(sampleValue(m, 'idunno_query_processing_time_seconds_count', { job: 'vit' })).toBe(8);
+    expect(sampleValue(m, 'idunno_query_processing_time_seconds_bucket', { job: 'vit', le: '0.05' })).toBe(8);
+    expect(sampleValue(m, 'idunno_query_processing_time_seconds_bucket', { job: 'vit', le: '0.025' })).toBe(
+      0,
+    );
     expect(sampleValue(m, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
 
     fake.setDone('vit', 70, 5);

@@ -138,6 +138,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     },
     'worker-joined': (e) =>
       pushLog({ at: now(), kind: 'worker-joined', text: `worker ${e.workerId} joined` }),
+    recorded: (e) => {
+      for (let i = 0; i < e.count; i++)
+        metrics.processingTime.observe({ job: e.jobId }, e.processingMs / 1000);
+    },
     redispatch: (e) => {
       metrics.redispatched.inc({ job: e.jobId }, e.queries);
       pushLog({
@@ -155,6 +159,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     source[method]('worker-lost', listeners['worker-lost']);
     source[method]('worker-joined', listeners['worker-joined']);
     source[method]('redispatch', listeners.redispatch);
+    source[method]('recorded', listeners.recorded);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

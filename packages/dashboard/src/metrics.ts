@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { SourceState } from './snapshot.js';
 import type { DashboardProcessing } from './source.js';
 
@@ -18,8 +18,8 @@ const QUANTILES: [string, keyof DashboardProcessing][] = [
  * would be a bug upstream) adds nothing. The counters start at the job's total when this process
  * first sees the job, which Prometheus' rate() reads as a counter reset, as it should.
  *
- * Processing time: individual times are not observable from here (the Tracker keeps a summary),
- * so instead of a histogram we expose summary-style gauges of the tracker's quantiles, in seconds.
+ * Processing time: a histogram fed by the coordinator's `recorded` events, plus the Tracker's own
+ * quantiles as gauges (they cover the job since its start on this primary).
  */
 export class DashboardMetrics {
   readonly registry = new Registry();
@@ -36,6 +36,8 @@ export class DashboardMetrics {
   readonly takeovers: Counter;
   readonly redispatched: Counter<'job'>;
   readonly workersLost: Counter;
+  /** C2 per query (dispatch → recorded), observed as each task's outcomes are recorded on the primary. */
+  readonly processingTime: Histogram<'job'>;
 
   constructor() {
     const registers = [this.registry];
@@ -101,6 +103,13 @@ export class DashboardMetrics {
     this.workersLost = new Counter({
       name: 'idunno_workers_lost_total',
       help: 'Workers this coordinator declared lost (their in-flight queries requeued).',
+      registers,
+    });
+    this.processingTime = new Histogram({
+      name: 'idunno_query_processing_time_seconds',
+      help: 'Per-query processing time (task dispatch to recorded outcome) on this primary, by job.',
+      labelNames: ['job'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
     collectDefaultMetrics({ register: this.registry });

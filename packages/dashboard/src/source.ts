@@ -54,6 +54,7 @@ export interface DashboardEvents {
   'worker-lost': [{ workerId: string; requeued: number; reason: string }];
   'worker-joined': [{ workerId: string }];
   redispatch: [{ jobId: string; taskId: string; workerId: string; queries: number; reason: string }];
+  recorded: [{ jobId: string; processingMs: number; count: number }];
 }
 
 export type DashboardEventName = keyof DashboardEvents;
@@ -73,12 +74,14 @@ export interface DashboardSource {
   on(event: 'worker-lost', listener: (...args: DashboardEvents['worker-lost']) => void): unknown;
   on(event: 'worker-joined', listener: (...args: DashboardEvents['worker-joined']) => void): unknown;
   on(event: 'redispatch', listener: (...args: DashboardEvents['redispatch']) => void): unknown;
+  on(event: 'recorded', listener: (...args: DashboardEvents['recorded']) => void): unknown;
   off(event: 'role', listener: (...args: DashboardEvents['role']) => void): unknown;
   off(event: 'job-started', listener: (...args: DashboardEvents['job-started']) => void): unknown;
   off(event: 'job-completed', listener: (...args: DashboardEvents['job-completed']) => void): unknown;
   off(event: 'worker-lost', listener: (...args: DashboardEvents['worker-lost']) => void): unknown;
   off(event: 'worker-joined', listener: (...args: DashboardEvents['worker-joined']) => void): unknown;
   off(event: 'redispatch', listener: (...args: DashboardEvents['redispatch']) => void): unknown;
+  off(event: 'recorded', listener: (...args: DashboardEvents['recorded']) => void): unknown;
 }
 
 /** One gossip member. Coordinators publish their dashboard URL as `labels.dashboard`. */
