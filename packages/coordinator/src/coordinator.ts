@@ -475,7 +475,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         while (slot.inFlight < this.options.maxInFlightPerWorker) {
           const tracker = this.pickJob(slot.info.id);
           if (!tracker) break;
-          const batch = tracker.takeBatch(tracker.job.batchSize);
+          const batch = tracker.takeBatch(tracker.nextBatchSize());
           if (batch.length === 0) break;
           this.send(slot, tracker, batch);
         }
@@ -484,7 +484,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       // gets one extra slot on the least busy worker, so its first result never waits for the
       // other job's batches to drain.
       for (const tracker of this.trackers.values()) {
-        if (tracker.job.state !== 'running' || !tracker.hasWaiting() || tracker.inFlightTasks().length > 0)
+        if (tracker.job.state !== 'running' || !tracker.hasWaiting() || tracker.inFlightTaskCount > 0)
           continue;
         let best: WorkerSlot | undefined;
         for (const slot of this.slots.values()) {
@@ -492,11 +492,24 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
           if (!best || slot.inFlight < best.inFlight) best = slot;
         }
         if (!best) break;
-        const batch = tracker.takeBatch(tracker.job.batchSize);
+        const batch = tracker.takeBatch(tracker.nextBatchSize());
         if (batch.length > 0) this.send(best, tracker, batch);
       }
     } finally {
       this.pumping = false;
+    }
+  }
+
+  /**
+   * Asks every worker to load a model now (add-job, start-job), so a job's first task does not
+   * wait for a cold session. Best effort: a worker that fails still loads on its first task, where
+   * a failure becomes that task's error.
+   */
+  private warmModel(model: string): void {
+    for (const slot of this.slots.values()) {
+      slot.conn.loadModel(model, 120_000).catch((err: unknown) => {
+        this.log.debug('warm_model_failed', { workerId: slot.info.id, model, error: err });
+      });
     }
   }
 
@@ -733,6 +746,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       throw err;
     }
     this.log.info('job_added', { jobId: req.jobId, model: req.model, queries: queries.length, batchSize });
+    this.warmModel(req.model);
     return this.store.getJob(req.jobId);
   }
 
@@ -769,6 +783,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       await this.completeJob(tracker);
     } else {
       this.addToScheduler(record);
+      this.warmModel(record.model);
       this.log.info('job_started', { jobId, pending: tracker.total - tracker.doneCount });
       this.emit('job-started', { jobId });
       this.pump();

@@ -159,11 +159,15 @@ export class StateMirror {
       case 'result-recorded':
       case 'error-recorded': {
         const j = this.jobs.get(e.jobId);
-        if (!j || j.outcomes.has(e.queryId)) return;
-        const kind = e.type === 'result-recorded' ? 'result' : 'error';
-        j.outcomes.set(e.queryId, { kind, payload: e.payload });
-        if (kind === 'error') j.errors++;
-        j.rate.add(e.at);
+        if (!j) return;
+        this.addOutcome(j, e.queryId, e.type === 'result-recorded' ? 'result' : 'error', e.payload, e.at);
+        j.job = { ...j.job, done: j.outcomes.size, errors: j.errors };
+        return;
+      }
+      case 'outcomes-recorded': {
+        const j = this.jobs.get(e.jobId);
+        if (!j) return;
+        for (const it of e.items) this.addOutcome(j, it.queryId, it.kind, it.payload, e.at);
         j.job = { ...j.job, done: j.outcomes.size, errors: j.errors };
         return;
       }
@@ -173,6 +177,19 @@ export class StateMirror {
       default:
         return;
     }
+  }
+
+  private addOutcome(
+    j: MirroredJob,
+    queryId: string,
+    kind: 'result' | 'error',
+    payload: string,
+    at: number,
+  ): void {
+    if (j.outcomes.has(queryId)) return;
+    j.outcomes.set(queryId, { kind, payload });
+    if (kind === 'error') j.errors++;
+    j.rate.add(at);
   }
 
   /** What a primary writes back for a job Redis lost. */

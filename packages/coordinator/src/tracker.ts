@@ -48,6 +48,8 @@ export class Tracker {
   private readonly rate = new RateWindow(10_000);
   private readonly processing = new ProcessingStats();
   private startedAt: number;
+  /** Outcomes this Tracker recorded itself (since start-job or takeover). */
+  private recordedHere = 0;
 
   constructor(
     job: JobRecord,
@@ -88,6 +90,20 @@ export class Tracker {
     this.startedAt = now;
   }
 
+  /**
+   * Queries for the next task: the job's batch size, except that the very first task of a run
+   * (nothing recorded here yet, nothing in flight) carries one query, so that a job that has just
+   * started, perhaps next to another job's full batches, has its first result after one inference
+   * rather than a whole batch.
+   */
+  nextBatchSize(): number {
+    return this.recordedHere === 0 && this.tasks.size === 0 ? 1 : this.job.batchSize;
+  }
+
+  get inFlightTaskCount(): number {
+    return this.tasks.size;
+  }
+
   /** Takes up to `n` waiting queries (retries first) for a new task. */
   takeBatch(n: number): Query[] {
     const out: Query[] = [];
@@ -125,6 +141,7 @@ export class Tracker {
   markRecorded(queryId: string, kind: 'result' | 'error', processingMs: number, now: number): void {
     if (this.recorded.has(queryId) || !this.queries.has(queryId)) return;
     this.recorded.add(queryId);
+    this.recordedHere++;
     if (kind === 'error') this.errors++;
     this.rate.add(now);
     this.processing.add(processingMs);

@@ -41,6 +41,12 @@ export interface ClassifierOptions {
 
 export const DEFAULT_MAX_RUN_BATCH = 16;
 
+export interface ClassifyOptions {
+  /** Whose queries these are (a worker passes the job id); the session pool shares its threads
+   * round robin between lanes. @default DEFAULT_LANE */
+  lane?: string;
+}
+
 export interface LoadedModel {
   spec: ModelSpec;
   labels: string[];
@@ -99,7 +105,12 @@ export class Classifier {
   }
 
   /** Classifies every query; a failing query gets an error outcome, the rest are unaffected. */
-  async classify(model: string, queries: readonly QueryInput[], k = 5): Promise<QueryOutcome[]> {
+  async classify(
+    model: string,
+    queries: readonly QueryInput[],
+    k = 5,
+    options: ClassifyOptions = {},
+  ): Promise<QueryOutcome[]> {
     const loaded = await this.load(model);
     const chunks: QueryInput[][] = [];
     for (let i = 0; i < queries.length; i += this.options.maxRunBatch) {
@@ -111,7 +122,7 @@ export class Classifier {
     for (let i = 0; i < chunks.length; i++) {
       const batch = await prepared!;
       prepared = i + 1 < chunks.length ? this.prepare(loaded, chunks[i + 1]!) : undefined;
-      results.push(...(await this.infer(loaded, batch, k)));
+      results.push(...(await this.infer(loaded, batch, k, options.lane)));
     }
     return results;
   }
@@ -159,13 +170,18 @@ export class Classifier {
     return { items, good, data };
   }
 
-  private async infer(loaded: LoadedModel, batch: PreparedBatch, k: number): Promise<QueryOutcome[]> {
+  private async infer(
+    loaded: LoadedModel,
+    batch: PreparedBatch,
+    k: number,
+    lane: string | undefined,
+  ): Promise<QueryOutcome[]> {
     const { spec, labels } = loaded;
     const byId = new Map<PreparedItem, QueryOutcome>();
     if (batch.good.length > 0) {
       const dims = [batch.good.length, 3, spec.preprocess.crop, spec.preprocess.crop];
       try {
-        const run = await this.pool.run(spec.name, batch.data, dims);
+        const run = await this.pool.run(spec.name, batch.data, dims, lane);
         const classes = run.dims[1] ?? spec.output.classes;
         batch.good.forEach((it, row) => {
           byId.set(it, {

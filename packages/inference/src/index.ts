@@ -1,6 +1,7 @@
 export {
   Classifier,
   type ClassifierOptions,
+  type ClassifyOptions,
   DEFAULT_MAX_RUN_BATCH,
   type LoadedModel,
   type QueryInput,
@@ -29,6 +30,7 @@ export {
   fetchInput,
 } from './input.js';
 export {
+  DEFAULT_LANE,
   DEFAULT_POOL_THREADS,
   defaultSessionPoolOptions,
   type RunResult,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureModel } from '@idunno/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelLoadError } from './errors.js';
+import { ModelLoadError, PoolClosedError } from './errors.js';
 import { SessionPool } from './pool.js';
 
 describe('session pool', () => {
@@ -44,5 +44,80 @@ describe('session pool', () => {
       expect(Array.from(r.logits).every(Number.isFinite)).toBe(true);
       expect(Array.from(r.logits.subarray(0, 1000))).toEqual(Array.from(runs[0]!.logits.subarray(0, 1000)));
     }
+  });
+});
+
+describe('session pool queueing', () => {
+  const pools: SessionPool[] = [];
+  afterAll(() => Promise.all(pools.map((p) => p.close())));
+
+  async function onePool(threads: number): Promise<SessionPool> {
+    const pool = new SessionPool({ threads, intraOpThreads: 1 });
+    pools.push(pool);
+    await pool.load('tiny', await ensureModel('tiny'), { input: 'input', output: 'logits' });
+    return pool;
+  }
+
+  /** Submits every run in one tick and returns their names in the order they completed. */
+  async function completionOrder(pool: SessionPool, runs: { name: string; lane?: string }[]) {
+    const order: string[] = [];
+    await Promise.all(
+      runs.map(({ name, lane }) =>
+        pool
+          .run('tiny', new Float32Array(64 * 3 * 32 * 32).fill(0.5), [64, 3, 32, 32], lane)
+          .then(() => order.push(name)),
+      ),
+    );
+    return order;
+  }
+
+  // One thread executes runs one by one, so completion order is dispatch order. All runs are
+  // submitted in one tick: the first starts at once, the rest are queued, whatever they cost.
+  it('starts a new lane before the rest of a busy lane', async () => {
+    const pool = await onePool(1);
+    const order = await completionOrder(pool, [
+      { name: 'a1', lane: 'a' },
+      { name: 'a2', lane: 'a' },
+      { name: 'a3', lane: 'a' },
+      { name: 'a4', lane: 'a' },
+      { name: 'b1', lane: 'b' },
+    ]);
+    expect(order).toEqual(['a1', 'b1', 'a2', 'a3', 'a4']);
+  });
+
+  it('alternates between two lanes with queued runs', async () => {
+    const pool = await onePool(1);
+    const order = await completionOrder(pool, [
+      { name: 'a1', lane: 'a' },
+      { name: 'a2', lane: 'a' },
+      { name: 'a3', lane: 'a' },
+      { name: 'b1', lane: 'b' },
+      { name: 'b2', lane: 'b' },
+      { name: 'b3', lane: 'b' },
+    ]);
+    expect(order).toEqual(['a1', 'b1', 'a2', 'b2', 'a3', 'b3']);
+  });
+
+  it('keeps FIFO order within one lane', async () => {
+    const pool = await onePool(1);
+    const names = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'];
+    expect(
+      await completionOrder(
+        pool,
+        names.map((name) => ({ name })),
+      ),
+    ).toEqual(names);
+  });
+
+  it('close() waits for queued runs, then refuses new ones', async () => {
+    const pool = await onePool(1);
+    const runs = Array.from({ length: 4 }, (_, i) =>
+      pool.run('tiny', new Float32Array(16 * 3 * 32 * 32).fill(0.5), [16, 3, 32, 32], `job-${i % 2}`),
+    );
+    await pool.close();
+    for (const r of await Promise.all(runs)) expect(r.dims).toEqual([16, 1000]);
+    await expect(pool.run('tiny', new Float32Array(3 * 32 * 32), [1, 3, 32, 32])).rejects.toBeInstanceOf(
+      PoolClosedError,
+    );
   });
 });

@@ -87,6 +87,56 @@ describe('change stream', () => {
     }
   });
 
+  it('writes one entry per recordOutcomes call, holding only the outcomes recorded by it', async () => {
+    const store = await createRedisStateStore({ url: redis.url, prefix: 'c3:' });
+    try {
+      const lease = await store.acquireLease('coord-a', 10_000);
+      if (!lease.acquired) throw new Error('not acquired');
+      const epoch = lease.epoch;
+      await store.addJob({ jobId: 'j', model: 'tiny', inputs: ['x'], batchSize: 8, topK: 1 }, epoch);
+      const n = 2500; // more than one RPUSH slice in the script
+      await store.appendQueries(
+        'j',
+        Array.from({ length: n }, (_, i) => ({ id: `q${i}`, uri: `file:///${i}` })),
+        epoch,
+      );
+      await store.recordResult('j', 'q0', '{"earlier":true}', epoch);
+      const from = await store.latestChangeId();
+      // Payloads with quotes, slashes, escapes and non-ASCII survive the script's JSON encoding.
+      const odd = '{"label":"a \\"quoted\\" / slash \\\\ back","ü":"日本"}';
+      const items = [
+        { queryId: 'q0', kind: 'result' as const, payload: '{"again":true}' }, // duplicate
+        { queryId: 'q1', kind: 'result' as const, payload: odd },
+        { queryId: 'q2', kind: 'error' as const, payload: 'bad image' },
+        { queryId: 'nope', kind: 'result' as const, payload: '{}' }, // unknown query
+        ...Array.from({ length: n - 3 }, (_, i) => ({
+          queryId: `q${i + 3}`,
+          kind: 'result' as const,
+          payload: `{"i":${i + 3}}`,
+        })),
+      ];
+      const outcomes = await store.recordOutcomes('j', items, epoch);
+      expect(outcomes.slice(0, 4)).toEqual(['duplicate', 'recorded', 'recorded', 'unknown-query']);
+      const changes = await store.readChanges(from, { count: 100 });
+      expect(changes).toHaveLength(1);
+      const change = changes[0]!;
+      if (change.type !== 'outcomes-recorded') throw new Error(`got ${change.type}`);
+      expect(change.jobId).toBe('j');
+      expect(change.items).toHaveLength(n - 1);
+      expect(change.items[0]).toEqual({ queryId: 'q1', kind: 'result', payload: odd });
+      expect(change.items[1]).toEqual({ queryId: 'q2', kind: 'error', payload: 'bad image' });
+      expect(change.items.at(-1)).toEqual({
+        queryId: `q${n - 1}`,
+        kind: 'result',
+        payload: `{"i":${n - 1}}`,
+      });
+      const page = await store.getResults('j', { offset: 0, limit: n + 10 });
+      expect(page.map((o) => o.queryId)).toEqual(Array.from({ length: n }, (_, i) => `q${i}`));
+    } finally {
+      await store.close();
+    }
+  });
+
   it('returns nothing when a blocking read times out', async () => {
     const store = await createRedisStateStore({ url: redis.url, prefix: 'c2:' });
     try {

@@ -1,4 +1,4 @@
-import type { ChangeEvent, JobState } from './types.js';
+import type { ChangeEvent, JobState, RecordedItem } from './types.js';
 
 /** Turns one stream entry (id and flat field list) into a typed change; never throws. */
 export function parseChange(id: string, flat: readonly string[]): ChangeEvent {
@@ -29,6 +29,11 @@ export function parseChange(id: string, flat: readonly string[]): ChangeEvent {
     case 'result-recorded':
     case 'error-recorded':
       return { ...base, type: f.type, jobId, queryId: f.queryId ?? '', payload: f.payload ?? '' };
+    case 'outcomes-recorded': {
+      const items = parseItems(f.items);
+      if (!items) return { ...base, type: 'unknown', fields: f };
+      return { ...base, type: 'outcomes-recorded', jobId, items };
+    }
     case 'job-restored':
       return {
         ...base,
@@ -41,6 +46,28 @@ export function parseChange(id: string, flat: readonly string[]): ChangeEvent {
     default:
       return { ...base, type: 'unknown', fields: f };
   }
+}
+
+/** [[queryId, kind, payload], …] as recordOutcomes-8.lua writes it; undefined when malformed. */
+function parseItems(value: string | undefined): RecordedItem[] | undefined {
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  // An empty Lua table encodes as {}; the script never emits one, but accept it.
+  if (!Array.isArray(parsed)) return typeof parsed === 'object' && parsed !== null ? [] : undefined;
+  const items: RecordedItem[] = [];
+  for (const entry of parsed) {
+    if (!Array.isArray(entry)) return undefined;
+    const [queryId, kind, payload] = entry as unknown[];
+    if (typeof queryId !== 'string' || typeof payload !== 'string' || (kind !== 'result' && kind !== 'error'))
+      return undefined;
+    items.push({ queryId, kind, payload });
+  }
+  return items;
 }
 
 function num(value: string | undefined): number {

@@ -98,6 +98,13 @@ interface ChangeBase {
   at: number;
 }
 
+/** One outcome inside an 'outcomes-recorded' change. */
+export interface RecordedItem {
+  queryId: string;
+  kind: 'result' | 'error';
+  payload: string;
+}
+
 /** One entry of the change stream. */
 export type ChangeEvent = ChangeBase &
   (
@@ -110,6 +117,8 @@ export type ChangeEvent = ChangeBase &
     | { type: 'queries-appended'; jobId: string; from: number; count: number }
     | { type: 'result-recorded'; jobId: string; queryId: string; payload: string }
     | { type: 'error-recorded'; jobId: string; queryId: string; payload: string }
+    /** Several outcomes recorded by one call (one task's reply), in recording order. */
+    | { type: 'outcomes-recorded'; jobId: string; items: RecordedItem[] }
     /** The job was written back from a primary's memory: reload it. */
     | { type: 'job-restored'; jobId: string; total: number; done: number; errors: number }
     /** Written by a newer version of this code; skip it. */

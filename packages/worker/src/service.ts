@@ -134,6 +134,7 @@ export class WorkerService {
         task.model,
         task.queries.map((q) => ({ id: q.queryId, uri: q.uri })),
         k,
+        { lane: task.jobId },
       );
       let errors = 0;
       const results = outcomes.map((o): QueryResult => {

@@ -34,6 +34,7 @@ const { values } = parseArgs({
     'latency-samples': { type: 'string' },
     'dispatch-queries': { type: 'string' },
     'dispatch-batches': { type: 'string' },
+    'dispatch-inputs': { type: 'string' },
     'fair-seconds': { type: 'string' },
     'cpu-prof': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -44,7 +45,9 @@ if (values.help) {
   process.stdout.write(
     'usage: pnpm bench:cluster [--quick] [--sections 1,2,3,4,5] [--configs 2x1x1,1x1x2]\n' +
       '         [--throughput-queries n] [--latency-samples n] [--dispatch-queries n]\n' +
-      '         [--dispatch-batches 64,256] [--fair-seconds n] [--cpu-prof dir]\n' +
+      '         [--dispatch-batches 64,256] [--dispatch-inputs synthetic,png] [--fair-seconds n]\n' +
+      '         [--cpu-prof dir]\n' +
+      '  --dispatch-inputs: synthetic:// inputs (no decode: the control plane alone) and/or 32×32 PNGs\n' +
       '  --configs: workers × threads × intra-op threads per worker, comma separated\n' +
       '  --cpu-prof: run section 3 with NODE_OPTIONS=--cpu-prof, profiles written to dir\n',
   );
@@ -62,10 +65,17 @@ const CONFIGS = (values.configs ?? (QUICK ? '2x1x1' : '2x1x1,1x1x2')).split(',')
 });
 const THROUGHPUT_QUERIES = positive('throughput-queries', values['throughput-queries'] ?? (QUICK ? 64 : 300));
 const LATENCY_SAMPLES = positive('latency-samples', values['latency-samples'] ?? (QUICK ? 10 : 40));
-const DISPATCH_QUERIES = positive('dispatch-queries', values['dispatch-queries'] ?? 20_000);
-const DISPATCH_BATCHES = (values['dispatch-batches'] ?? (QUICK ? '256' : '64,256'))
+const DISPATCH_QUERIES = positive('dispatch-queries', values['dispatch-queries'] ?? 40_000);
+const DISPATCH_BATCHES = (values['dispatch-batches'] ?? (QUICK ? '1024' : '256,1024'))
   .split(',')
   .map((b) => positive('dispatch-batches', b));
+const DISPATCH_INPUTS = (values['dispatch-inputs'] ?? (QUICK ? 'synthetic' : 'synthetic,png'))
+  .split(',')
+  .map((k) => {
+    if (k !== 'synthetic' && k !== 'png')
+      throw new Error(`--dispatch-inputs entries are synthetic or png, got "${k}"`);
+    return k;
+  });
 const FAIR_SECONDS = positive('fair-seconds', values['fair-seconds'] ?? (QUICK ? 20 : 60));
 const CPU_PROF = values['cpu-prof'];
 
@@ -566,7 +576,9 @@ async function sectionDispatch(tmp: string): Promise<void> {
     const cluster = ctl.cluster;
     const warm = await listFile(tmp, files, 2_000);
     await runJob(ctl, { jobId: 'd-warm', model: 'tiny', inputs: [warm], batchSize: 64 });
-    for (const batch of DISPATCH_BATCHES) {
+    const runs = DISPATCH_INPUTS.flatMap((inputs) => DISPATCH_BATCHES.map((batch) => ({ inputs, batch })));
+    for (const { inputs, batch } of runs) {
+      const sources = inputs === 'png' ? files : Array.from({ length: 64 }, (_, i) => `synthetic://${i}`);
       const leaderPid = ctl.leaderPid();
       const standbyPid = cluster.coordinators.find((c) => c.pid !== leaderPid)?.pid ?? -1;
       const procs: [string, () => number][] = [
@@ -585,7 +597,7 @@ async function sectionDispatch(tmp: string): Promise<void> {
           },
         ],
       ];
-      const list = await listFile(tmp, files, DISPATCH_QUERIES);
+      const list = await listFile(tmp, sources, DISPATCH_QUERIES);
       // Background CPU (gossip, lease renewals, stats polling) while idle, to tell per-query cost apart.
       const idle0 = procs.map(([, f]) => f());
       const i0 = performance.now();
@@ -597,7 +609,7 @@ async function sectionDispatch(tmp: string): Promise<void> {
       let peak = 0;
       const { seconds, total } = await runJob(
         ctl,
-        { jobId: `d-${batch}`, model: 'tiny', inputs: [list], batchSize: batch },
+        { jobId: `d-${inputs}-${batch}`, model: 'tiny', inputs: [list], batchSize: batch },
         250,
         (s) => {
           peak = Math.max(peak, s.rateQps);
@@ -606,12 +618,22 @@ async function sectionDispatch(tmp: string): Promise<void> {
       const after = procs.map(([, f]) => f());
       const moved = ctl.takeovers() - t0;
       const qps = total / seconds;
-      log(`dispatch batch ${batch}: ${f0(qps)} q/s over ${f1(seconds)} s (load ${load1()})`);
-      rows.push([String(batch), String(total), f2(seconds), f0(qps), f0(peak), load1(), String(moved)]);
+      log(`dispatch ${inputs} batch ${batch}: ${f0(qps)} q/s over ${f1(seconds)} s (load ${load1()})`);
+      rows.push([
+        inputs,
+        String(batch),
+        String(total),
+        f2(seconds),
+        f0(qps),
+        f0(peak),
+        load1(),
+        String(moved),
+      ]);
       procs.forEach(([name], i) => {
         const cpu = after[i]! - before[i]!;
         const above = cpu - idleRate[i]! * seconds;
         cpuRows.push([
+          inputs,
           String(batch),
           name,
           f2(cpu),
@@ -623,13 +645,23 @@ async function sectionDispatch(tmp: string): Promise<void> {
       });
     }
   });
-  out('### 3. Dispatch capacity: model `tiny` (32×32 PNGs), 2 workers, 1 coordinator pair');
+  out('### 3. Dispatch capacity: model `tiny`, 2 workers, 1 coordinator pair, redis-server, one machine');
   out();
-  table(['batch', 'queries', 'seconds', 'queries/s', 'peak 10-s rate', 'load avg', 'takeovers'], rows);
+  out(
+    'Inputs: `synthetic` = `synthetic://<seed>` URIs, for which a worker fills the tensor from the seed ' +
+      '(no fetch, no decode), so the run measures the control plane (coordinator, Redis, gRPC); ' +
+      '`png` = 4 small 32×32 PNG files repeated, which adds a file read and a sharp decode per query on the workers.',
+  );
+  out();
+  table(
+    ['inputs', 'batch', 'queries', 'seconds', 'queries/s', 'peak 10-s rate', 'load avg', 'takeovers'],
+    rows,
+  );
   out('Target ≥ 10,000 queries/s. CPU seconds per process during each job (/proc/<pid>/stat):');
   out();
   table(
     [
+      'inputs',
       'batch',
       'process',
       'CPU s',
