@@ -24,6 +24,8 @@ options:
   --profile lan|local      timing profile: gossip and lease (default lan)
   --lease-ttl-ms <n>       leader lease TTL (default 2000)
   --max-running-jobs <n>   jobs running at once (default 2)
+  --max-in-flight <n>      tasks in flight per worker (default 2: the next batch is on the worker
+                           before the current one ends; 1 measures per-query latency unpipelined)
   --dashboard-host <addr>  address the web dashboard binds (default 127.0.0.1)
   --dashboard-port <n>     web dashboard and /metrics port (default 0: ephemeral, printed on start)
   -h, --help               this text
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
       profile: { type: 'string', default: 'lan' },
       'lease-ttl-ms': { type: 'string' },
       'max-running-jobs': { type: 'string' },
+      'max-in-flight': { type: 'string' },
       'dashboard-host': { type: 'string', default: '127.0.0.1' },
       'dashboard-port': { type: 'string', default: '0' },
       help: { type: 'boolean', short: 'h' },
@@ -95,6 +98,7 @@ async function main(): Promise<void> {
       controlAddress: '',
       leaseTtlMs,
       ...(values['max-running-jobs'] ? { maxRunningJobs: Number(values['max-running-jobs']) } : {}),
+      ...(values['max-in-flight'] ? { maxInFlightPerWorker: Number(values['max-in-flight']) } : {}),
     },
     log,
   );

@@ -484,7 +484,11 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       // gets one extra slot on the least busy worker, so its first result never waits for the
       // other job's batches to drain.
       for (const tracker of this.trackers.values()) {
-        if (tracker.job.state !== 'running' || !tracker.hasWaiting() || tracker.inFlightTaskCount > 0)
+        if (
+          tracker.job.state !== 'running' ||
+          !tracker.hasWaiting() ||
+          tracker.inFlightTaskCount + tracker.recording > 0
+        )
           continue;
         let best: WorkerSlot | undefined;
         for (const slot of this.slots.values()) {
@@ -541,6 +545,15 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       this.emit('first-dispatch', { epoch });
     }
     const job = tracker.job;
+    // The worker's slot frees as soon as its reply is in (onReply calls this before writing the
+    // outcomes to Redis), so the next task is on its way while this one's outcomes are recorded.
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      slot.inFlight = Math.max(0, slot.inFlight - 1);
+      this.pump();
+    };
     slot.conn
       .runTask(
         {
@@ -554,13 +567,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         timeout + 1000,
       )
       .then(
-        (reply) => this.onReply(tracker, task, reply.results, epoch),
+        (reply) => this.onReply(tracker, task, reply.results, epoch, release),
         (err: unknown) => this.onTaskFailed(tracker, task, err as grpc.ServiceError, epoch),
       )
-      .finally(() => {
-        slot.inFlight = Math.max(0, slot.inFlight - 1);
-        this.pump();
-      });
+      .finally(release);
   }
 
   private async onReply(
@@ -568,6 +578,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     task: Task,
     results: QueryResult__Output[],
     epoch: number,
+    releaseSlot: () => void,
   ): Promise<void> {
     const now = this.now();
     const busyMs = Math.max(1, now - task.sentAt);
@@ -585,7 +596,13 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         now,
       );
     if (current) this.observe(task.jobId, busyMs / Math.max(1, results.length)); // deadlines: round trip
-    await this.recordAll(tracker, task, results, epoch, busyMs);
+    tracker.recording++;
+    releaseSlot();
+    try {
+      await this.recordAll(tracker, task, results, epoch, busyMs);
+    } finally {
+      tracker.recording--;
+    }
     if (this.roleNow !== 'primary' || this.epochNow !== epoch) return;
     // Anything not recorded (missing from the reply, or the store refused) goes round again.
     tracker.requeue(task);
@@ -606,6 +623,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     busyMs: number,
   ): Promise<void> {
     const sent = new Set(task.queries.map((q) => q.id));
+    // Wall-clock time the reply arrived (ms since the epoch, 0.01-ms resolution).
+    const at = Math.round((performance.timeOrigin + performance.now()) * 100) / 100;
     const items = results
       .filter((r) => sent.has(r.queryId))
       .map((r) => {
@@ -616,6 +635,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
               topK: r.topK.map((c) => ({ index: c.index, label: c.label, probability: c.probability })),
               worker: task.workerId,
               ms: busyMs,
+              at,
             });
         return { queryId: r.queryId, kind: isError ? ('error' as const) : ('result' as const), payload };
       });

@@ -104,6 +104,9 @@ export class Tracker {
     return this.tasks.size;
   }
 
+  /** Replies whose outcomes are being written to the store (set by the coordinator around the write). */
+  recording = 0;
+
   /** Takes up to `n` waiting queries (retries first) for a new task. */
   takeBatch(n: number): Query[] {
     const out: Query[] = [];

@@ -53,4 +53,7 @@ export const GRPC_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 export const GRPC_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_receive_message_length': GRPC_MAX_MESSAGE_BYTES,
   'grpc.max_send_message_length': GRPC_MAX_MESSAGE_BYTES,
+  // idunno retries at its own level (a failed task is re-dispatched, maybe elsewhere); grpc-js's
+  // transparent-retry layer buffers every call for nothing and costs ~0.2 ms per call here.
+  'grpc.enable_retries': 0,
 };
