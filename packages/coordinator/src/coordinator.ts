@@ -475,7 +475,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         while (slot.inFlight < this.options.maxInFlightPerWorker) {
           const tracker = this.pickJob(slot.info.id);
           if (!tracker) break;
-          const batch = tracker.takeBatch(tracker.nextBatchSize());
+          const batch = tracker.takeBatch(tracker.nextBatchSize(this.slotCount()));
           if (batch.length === 0) break;
           this.send(slot, tracker, batch);
         }
@@ -496,7 +496,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
           if (!best || slot.inFlight < best.inFlight) best = slot;
         }
         if (!best) break;
-        const batch = tracker.takeBatch(tracker.nextBatchSize());
+        const batch = tracker.takeBatch(tracker.nextBatchSize(this.slotCount()));
         if (batch.length > 0) this.send(best, tracker, batch);
       }
     } finally {
@@ -515,6 +515,11 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         this.log.debug('warm_model_failed', { workerId: slot.info.id, model, error: err });
       });
     }
+  }
+
+  /** Task slots over all workers: where a job's remaining queries can be spread. */
+  private slotCount(): number {
+    return this.slots.size * this.options.maxInFlightPerWorker;
   }
 
   private deadlineFor(jobId: string, n: number): number {

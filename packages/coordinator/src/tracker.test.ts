@@ -49,6 +49,16 @@ describe('Tracker', () => {
     expect(t.nextBatchSize()).toBe(8);
   });
 
+  it('splits the last queries evenly over the worker slots', () => {
+    const t = new Tracker(job(8), queries(20), [], 0, 0);
+    t.markRecorded('q19', 'result', 1, 0);
+    // 19 wait; 4 slots of 8 would leave some idle: ceil(19 / 4) = 5.
+    expect(t.nextBatchSize(4)).toBe(5);
+    expect(t.nextBatchSize(1)).toBe(8);
+    t.takeBatch(16);
+    expect(t.nextBatchSize(4)).toBe(1); // 3 left: one each
+  });
+
   it('counts every query once and completes when each has an outcome', () => {
     const t = new Tracker(job(4), queries(5), ['q4'], 0, 0);
     expect(t.doneCount).toBe(1);

@@ -91,13 +91,23 @@ export class Tracker {
   }
 
   /**
-   * Queries for the next task: the job's batch size, except that the very first task of a run
-   * (nothing recorded here yet, nothing in flight) carries one query, so that a job that has just
-   * started, perhaps next to another job's full batches, has its first result after one inference
-   * rather than a whole batch.
+   * Queries for the next task, given the worker slots (workers × tasks in flight each) that share
+   * the job: the job's batch size, except that the very first task of a run (nothing recorded here
+   * yet, nothing in flight) carries one query, so that a job that has just started, perhaps next to
+   * another job's full batches, has its first result after one inference rather than a whole batch.
    */
-  nextBatchSize(): number {
-    return this.recordedHere === 0 && this.tasks.size === 0 ? 1 : this.job.batchSize;
+  nextBatchSize(slots = 1): number {
+    if (this.recordedHere === 0 && this.tasks.size === 0) return 1;
+    // Guided self-scheduling at the tail: once fewer queries wait than would fill every worker
+    // slot with a full batch, split what is left evenly over the slots, so the workers finish
+    // together instead of one of them running the last whole batch alone.
+    const even = Math.ceil(this.waitingCount / Math.max(1, slots));
+    return Math.max(1, Math.min(this.job.batchSize, even));
+  }
+
+  /** Queries waiting to be sent (an upper bound: ones recorded meanwhile are skipped when taken). */
+  get waitingCount(): number {
+    return this.retry.length + this.waiting.length - this.waitHead;
   }
 
   get inFlightTaskCount(): number {

@@ -63,7 +63,10 @@ const CONFIGS = (values.configs ?? (QUICK ? '2x1x1' : '2x1x1,1x1x2')).split(',')
       throw new Error(`--configs entries look like 2x1x1 (workers × threads × intra-op), got "${c}"`);
   return { workers: w!, threads: t!, intra: i! };
 });
-const THROUGHPUT_QUERIES = positive('throughput-queries', values['throughput-queries'] ?? (QUICK ? 64 : 300));
+const THROUGHPUT_QUERIES = positive(
+  'throughput-queries',
+  values['throughput-queries'] ?? (QUICK ? 480 : 960),
+);
 const LATENCY_SAMPLES = positive('latency-samples', values['latency-samples'] ?? (QUICK ? 10 : 40));
 const DISPATCH_QUERIES = positive('dispatch-queries', values['dispatch-queries'] ?? 40_000);
 const DISPATCH_BATCHES = (values['dispatch-batches'] ?? (QUICK ? '1024' : '256,1024'))
