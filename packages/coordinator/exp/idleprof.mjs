@@ -1,0 +1,10 @@
+import { startCluster } from '../../testkit/dist/index.js';
+import { writeFileSync } from 'node:fs';
+writeFileSync('/tmp/exp/prof-preload.mjs', `import { Session } from 'node:inspector'; import { writeFileSync } from 'node:fs';
+const s = new Session(); s.connect(); s.post('Profiler.enable'); s.post('Profiler.setSamplingInterval', { interval: 500 }); s.post('Profiler.start');
+process.on('SIGTERM', () => s.post('Profiler.stop', (e, r) => { if (!e) writeFileSync('/tmp/idleprof/' + process.pid + '.cpuprofile', JSON.stringify(r.profile)); process.exit(0); }));`);
+const c = await startCluster({ workers: 2, coordinators: 2, profile: 'lan', workerArgs: ['--threads', '1', '--intra-op-threads', '1'], env: { NODE_OPTIONS: '--import=/tmp/exp/prof-preload.mjs' } });
+await new Promise((r) => setTimeout(r, 12000));
+for (const x of c.coordinators) process.kill(x.pid, 'SIGTERM');
+await new Promise((r) => setTimeout(r, 2000));
+await c.stop();
