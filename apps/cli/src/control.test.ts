@@ -292,7 +292,7 @@ describe('choosing the leader', () => {
     const standby = await fakeCoordinator({ nodeId: 'c2', leaderId: 'c1', epoch: 3 });
     const dead = `127.0.0.1:${await closedPort()}`;
     const r = await client([dead, standby.address]).read(async (conn, info) => ({
-      stats: await conn.getJobStats(),
+      stats: await conn.stats(),
       from: info.nodeId,
     }));
     expect(r.from).toBe('c2');

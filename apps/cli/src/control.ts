@@ -7,20 +7,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import {
-  type CoordAddJobRequest,
-  type CoordAssignmentList__Output,
-  type CoordGetResultsRequest,
-  type CoordinatorClient,
-  type CoordJobInfo__Output,
-  type CoordJobStatsList__Output,
-  type CoordLeaderInfo__Output,
-  type CoordMemberList__Output,
-  type CoordResultPage__Output,
-  type CoordSetBatchSizeRequest,
-  coordinatorProto,
-  GRPC_CHANNEL_OPTIONS,
-} from '@idunno/proto';
+import { CoordinatorConnection } from '@idunno/coordinator';
+import type { CoordLeaderInfo__Output } from '@idunno/proto';
+
+export { CoordinatorConnection };
 
 /** Comma-separated `host:port` list that overrides the cluster file. */
 export const COORDINATORS_ENV = 'IDUNNO_COORDINATORS';
@@ -223,87 +213,6 @@ export function resolveCoordinators(
   const file = findClusterFile(cwd);
   if (!file) throw new NoClusterError(cwd);
   return { addresses: readClusterFile(file), origin: file };
-}
-
-// ---- one coordinator ---------------------------------------------------------------------------
-
-type Unary<Req, Res> = (
-  req: Req,
-  meta: grpc.Metadata,
-  opts: grpc.CallOptions,
-  cb: (err: grpc.ServiceError | null, res?: Res) => void,
-) => grpc.ClientUnaryCall;
-
-function call<Req, Res>(fn: Unary<Req, Res>, self: grpc.Client, req: Req, timeoutMs: number): Promise<Res> {
-  return new Promise((resolvePromise, reject) => {
-    fn.call(self, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) =>
-      err ? reject(err) : resolvePromise(res as Res),
-    );
-  });
-}
-
-/**
- * Short reconnect backoff: after a takeover the CLI re-probes within a second, and the default
- * (1 s doubling to 120 s) would keep a restarted coordinator looking dead.
- */
-const CONTROL_CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  ...GRPC_CHANNEL_OPTIONS,
-  'grpc.initial_reconnect_backoff_ms': 100,
-  'grpc.max_reconnect_backoff_ms': 1000,
-};
-
-/** Promise-based client for one coordinator's control API. Calls reject with grpc ServiceErrors. */
-export class CoordinatorConnection {
-  readonly address: string;
-  private readonly client: CoordinatorClient;
-  private readonly options: ControlOptions;
-
-  constructor(address: string, options: Partial<ControlOptions> = {}) {
-    this.address = address;
-    this.options = resolveControlOptions(options);
-    this.client = new (coordinatorProto().idunno.coordinator.v1.Coordinator)(
-      address,
-      grpc.credentials.createInsecure(),
-      CONTROL_CHANNEL_OPTIONS,
-    );
-  }
-
-  private unary<Req, Res>(fn: unknown, req: Req, timeoutMs: number): Promise<Res> {
-    return call(fn as Unary<Req, Res>, this.client, req, timeoutMs);
-  }
-
-  leader(timeoutMs = this.options.probeTimeoutMs): Promise<CoordLeaderInfo__Output> {
-    return this.unary(this.client.Leader, {}, timeoutMs);
-  }
-  addJob(req: CoordAddJobRequest): Promise<CoordJobInfo__Output> {
-    return this.unary(this.client.AddJob, req, this.options.changeTimeoutMs);
-  }
-  startJob(jobId: string): Promise<CoordJobInfo__Output> {
-    return this.unary(this.client.StartJob, { jobId }, this.options.changeTimeoutMs);
-  }
-  stopJob(jobId: string): Promise<CoordJobInfo__Output> {
-    return this.unary(this.client.StopJob, { jobId }, this.options.changeTimeoutMs);
-  }
-  setBatchSize(req: CoordSetBatchSizeRequest): Promise<CoordJobInfo__Output> {
-    return this.unary(this.client.SetBatchSize, req, this.options.changeTimeoutMs);
-  }
-  /** Every job when `jobId` is empty. */
-  getJobStats(jobId = ''): Promise<CoordJobStatsList__Output> {
-    return this.unary(this.client.GetJobStats, { jobId }, this.options.readTimeoutMs);
-  }
-  getAssignedWorkers(jobId = ''): Promise<CoordAssignmentList__Output> {
-    return this.unary(this.client.GetAssignedWorkers, { jobId }, this.options.readTimeoutMs);
-  }
-  getResults(req: CoordGetResultsRequest): Promise<CoordResultPage__Output> {
-    return this.unary(this.client.GetResults, req, this.options.readTimeoutMs);
-  }
-  members(): Promise<CoordMemberList__Output> {
-    return this.unary(this.client.Members, {}, this.options.readTimeoutMs);
-  }
-
-  close(): void {
-    this.client.close();
-  }
 }
 
 // ---- which one leads ---------------------------------------------------------------------------

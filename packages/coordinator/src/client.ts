@@ -18,21 +18,52 @@ type Method<Req, Res> = (
   cb: (e: grpc.ServiceError | null, r?: Res) => void,
 ) => unknown;
 
-/** Promise client for one coordinator's control API (tests, benchmarks, the launcher). */
+/** Deadlines of a {@link CoordinatorConnection}'s calls, by kind. */
+export interface ConnectionTimeouts {
+  /** `Leader()`. @default 2000 ms */
+  probeTimeoutMs: number;
+  /** Stats, assignments, results pages, members. @default 10 s */
+  readTimeoutMs: number;
+  /** add-job (which expands its inputs before answering), start, stop, batch size. @default 60 s */
+  changeTimeoutMs: number;
+}
+
+const DEFAULT_TIMEOUTS: ConnectionTimeouts = {
+  probeTimeoutMs: 2_000,
+  readTimeoutMs: 10_000,
+  changeTimeoutMs: 60_000,
+};
+
+/**
+ * Short reconnect backoff: after a takeover a client re-probes within a second, and grpc-js's
+ * default (1 s doubling to 120 s) would keep a restarted coordinator looking dead.
+ */
+const CONTROL_CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  ...GRPC_CHANNEL_OPTIONS,
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 1000,
+};
+
+/**
+ * Promise client for one coordinator's control API: the CLI, the launcher, tests, benchmarks and a
+ * standby's probe of its leader. Calls reject with grpc ServiceErrors.
+ */
 export class CoordinatorConnection {
   private readonly client: CoordinatorClient;
+  private readonly timeouts: ConnectionTimeouts;
   constructor(
     readonly address: string,
-    private readonly timeoutMs = 10_000,
+    timeouts: Partial<ConnectionTimeouts> = {},
   ) {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...timeouts };
     this.client = new (coordinatorProto().idunno.coordinator.v1.Coordinator)(
       address,
       grpc.credentials.createInsecure(),
-      GRPC_CHANNEL_OPTIONS,
+      CONTROL_CHANNEL_OPTIONS,
     );
   }
 
-  private call<Req, Res>(name: keyof CoordinatorClient, req: Req, timeoutMs = this.timeoutMs): Promise<Res> {
+  private call<Req, Res>(name: keyof CoordinatorClient, req: Req, timeoutMs: number): Promise<Res> {
     const fn = this.client[name] as unknown as Method<Req, Res>;
     return new Promise((resolve, reject) =>
       fn.call(this.client, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) =>
@@ -48,30 +79,31 @@ export class CoordinatorConnection {
     batchSize?: number;
     topK?: number;
   }): Promise<CoordJobInfo__Output> {
-    return this.call('AddJob', req, 60_000);
+    return this.call('AddJob', req, this.timeouts.changeTimeoutMs);
   }
   startJob(jobId: string): Promise<CoordJobInfo__Output> {
-    return this.call('StartJob', { jobId }, 30_000);
+    return this.call('StartJob', { jobId }, this.timeouts.changeTimeoutMs);
   }
   stopJob(jobId: string): Promise<CoordJobInfo__Output> {
-    return this.call('StopJob', { jobId });
+    return this.call('StopJob', { jobId }, this.timeouts.changeTimeoutMs);
   }
   setBatchSize(jobId: string, batchSize: number): Promise<CoordJobInfo__Output> {
-    return this.call('SetBatchSize', { jobId, batchSize });
+    return this.call('SetBatchSize', { jobId, batchSize }, this.timeouts.changeTimeoutMs);
   }
+  /** Every job when `jobId` is empty. */
   stats(jobId = ''): Promise<CoordJobStatsList__Output> {
-    return this.call('GetJobStats', { jobId });
+    return this.call('GetJobStats', { jobId }, this.timeouts.readTimeoutMs);
   }
   assigned(jobId = ''): Promise<CoordAssignmentList__Output> {
-    return this.call('GetAssignedWorkers', { jobId });
+    return this.call('GetAssignedWorkers', { jobId }, this.timeouts.readTimeoutMs);
   }
   results(jobId: string, offset = 0, limit = 1000): Promise<CoordResultPage__Output> {
-    return this.call('GetResults', { jobId, offset, limit });
+    return this.call('GetResults', { jobId, offset, limit }, this.timeouts.readTimeoutMs);
   }
   members(): Promise<CoordMemberList__Output> {
-    return this.call('Members', {});
+    return this.call('Members', {}, this.timeouts.readTimeoutMs);
   }
-  leader(timeoutMs = 2_000): Promise<CoordLeaderInfo__Output> {
+  leader(timeoutMs = this.timeouts.probeTimeoutMs): Promise<CoordLeaderInfo__Output> {
     return this.call('Leader', {}, timeoutMs);
   }
   close(): void {

@@ -1,4 +1,4 @@
-export { CoordinatorConnection } from './client.js';
+export { type ConnectionTimeouts, CoordinatorConnection } from './client.js';
 export { controlHandlers, type MemberView, serveControl, toStatus } from './control.js';
 export {
   Coordinator,

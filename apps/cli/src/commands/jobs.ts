@@ -178,9 +178,7 @@ export async function setBatchSizeCommand(argv: string[]): Promise<number> {
     return 0;
   }
   return withControl(async (client) => {
-    const job = await client.change((c) =>
-      c.setBatchSize({ jobId: parsed.jobId, batchSize: parsed.batchSize }),
-    );
+    const job = await client.change((c) => c.setBatchSize(parsed.jobId, parsed.batchSize));
     if (parsed.json) printJson(jobJson(job));
     else
       process.stdout.write(

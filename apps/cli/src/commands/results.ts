@@ -182,7 +182,7 @@ export async function showResultsCommand(argv: string[]): Promise<number> {
       // Each page is its own read, so a takeover between pages only costs a re-probe.
       for (let at = offset; written < limit; ) {
         const want = Math.min(RESULTS_PAGE_SIZE, limit - written);
-        const page = await client.read((c) => c.getResults({ jobId, offset: at, limit: want }));
+        const page = await client.read((c) => c.results(jobId, at, want));
         total = page.totalRecorded;
         const rows = page.results.map(decodeResult);
         if (stream) {

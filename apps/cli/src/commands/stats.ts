@@ -114,7 +114,7 @@ export function jobStatsJson(list: CoordJobStatsList__Output, answeredBy?: Coord
 }
 
 async function fetchStats(client: ControlClient, jobId: string) {
-  return client.read(async (c, info) => ({ list: await c.getJobStats(jobId), info }));
+  return client.read(async (c, info) => ({ list: await c.stats(jobId), info }));
 }
 
 export async function getJobStatsCommand(argv: string[]): Promise<number> {
@@ -214,7 +214,7 @@ export async function getJobAssignedVmsCommand(argv: string[]): Promise<number> 
   const [job] = positionalArgs('get-job-assigned-vms', p.positionals, [], ['job']);
   const jobId = job === undefined ? '' : jobName(job);
   return withControl(async (client) => {
-    const list = await client.read((c) => c.getAssignedWorkers(jobId));
+    const list = await client.read((c) => c.assigned(jobId));
     if (p.json) printJson(list);
     else process.stdout.write(`${renderAssignments(list)}\n`);
     return 0;
