@@ -13,10 +13,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { crc32, deflateSync } from 'node:zlib';
 import { CoordinatorConnection } from '@idunno/coordinator';
 import { Classifier } from '@idunno/inference';
 import {
+  gradientPng,
   modelMirror,
   sharedImages,
   startCluster,
@@ -305,45 +305,13 @@ async function photoPaths(tmp: string): Promise<{ paths: string[]; real: boolean
   return { paths: await writeSyntheticImages(join(tmp, 'photos'), 12), real: false };
 }
 
-/** A valid w×h RGB PNG (a gradient) without any image library: the near-free model's input. */
-function smallPng(w: number, h: number, seed: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) {
-    const row = y * (w * 3 + 1);
-    for (let x = 0; x < w; x++) {
-      raw[row + 1 + x * 3] = (x * 8 + seed * 40) & 255;
-      raw[row + 2 + x * 3] = (y * 8 + seed * 70) & 255;
-      raw[row + 3 + x * 3] = ((x + y) * 4 + seed * 90) & 255;
-    }
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 async function tinyFiles(tmp: string): Promise<string[]> {
   const dir = join(tmp, 'tiny');
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   for (let i = 0; i < 4; i++) {
     const p = join(dir, `tiny-${i}.png`);
-    await writeFile(p, smallPng(32, 32, i));
+    await writeFile(p, gradientPng(32, 32, i));
     files.push(p);
   }
   return files;
