@@ -1,18 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-
-/** File extensions treated as images when a directory is expanded. */
-export const IMAGE_EXTENSIONS = new Set([
-  '.jpg',
-  '.jpeg',
-  '.png',
-  '.webp',
-  '.gif',
-  '.tif',
-  '.tiff',
-  '.avif',
-  '.bmp',
-]);
+import { IMAGE_EXTENSIONS } from '@idunno/coordinator';
 
 /** Expands directories (non-recursive, sorted) into image files; other arguments pass through. */
 export async function expandInputs(args: readonly string[]): Promise<string[]> {
