@@ -228,11 +228,7 @@ class DrillCluster {
     let c = this.conns.get(address);
     if (!c) {
       // Short deadlines: a hung (SIGSTOPped) coordinator must not stall the sampler or a poll.
-      c = new CoordinatorConnection(address, {
-        probeTimeoutMs: 1_500,
-        readTimeoutMs: 1_500,
-        changeTimeoutMs: 1_500,
-      });
+      c = new CoordinatorConnection(address, { probeTimeoutMs: 1_500, readTimeoutMs: 1_500 });
       this.conns.set(address, c);
     }
     return c;
