@@ -194,6 +194,82 @@ describe('worker over gRPC', () => {
     expect(bad?.code).toBe(grpc.status.INVALID_ARGUMENT);
   });
 
+  it('matches concurrent stream tasks to their replies and answers RunTask calls the same', async () => {
+    const uris = Array.from({ length: 8 }, (_, i) => photos[i % photos.length]!);
+    // Tasks of different sizes finish out of order; each reply must still reach its own caller.
+    const replies = await Promise.all(
+      [8, 1, 5, 2].map((n, i) =>
+        conn.runTask({ ...task('tiny', uris.slice(0, n)), taskId: `c${i}` }, 30_000),
+      ),
+    );
+    expect(replies.map((r) => [r.taskId, r.results.length])).toEqual([
+      ['c0', 8],
+      ['c1', 1],
+      ['c2', 5],
+      ['c3', 2],
+    ]);
+    const unary = await conn.runTaskCall({ ...task('tiny', uris.slice(0, 2)), taskId: 'u' }, 30_000);
+    expect(unary.results.map((r) => r.topK)).toEqual(replies[3]!.results.map((r) => r.topK));
+    const err = (await conn
+      .runTaskCall(task('tiny', []), 5_000)
+      .catch((e: unknown) => e)) as grpc.ServiceError;
+    expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
+  });
+
+  it('fails stream tasks with UNAVAILABLE when the worker is killed, and DEADLINE_EXCEEDED when it hangs', async () => {
+    const w = await startWorker({
+      args: ['--preload', VIT],
+      env: mirror.dir ? { IDUNNO_MODEL_MIRROR: mirror.dir } : {},
+    });
+    const c = new WorkerConnection(w.address);
+    try {
+      const uris = Array.from({ length: 32 }, (_, i) => photos[i % photos.length]!);
+      await c.runTask(task(VIT, uris.slice(0, 1)), 30_000); // the stream is open and warm
+      // SIGSTOP: the process is alive but silent; only the caller's own deadline ends the wait.
+      w.kill('SIGSTOP');
+      const hung = (await c
+        .runTask(task(VIT, uris.slice(0, 1)), 300)
+        .catch((e: unknown) => e)) as grpc.ServiceError;
+      expect(hung.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+      w.kill('SIGCONT');
+      await c.runTask(task(VIT, uris.slice(0, 1)), 30_000);
+      const inFlight = c.runTask(task(VIT, uris), 60_000).catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 200));
+      w.kill('SIGKILL');
+      const killed = (await inFlight) as grpc.ServiceError;
+      expect(killed.code).toBe(grpc.status.UNAVAILABLE);
+    } finally {
+      c.close();
+      w.kill('SIGKILL');
+      await w.exited;
+    }
+  });
+
+  it('answers the stream tasks it has taken before it exits on SIGTERM', async () => {
+    const w = await startWorker({
+      args: ['--preload', VIT],
+      env: mirror.dir ? { IDUNNO_MODEL_MIRROR: mirror.dir } : {},
+    });
+    const c = new WorkerConnection(w.address);
+    try {
+      const uris = Array.from({ length: 32 }, (_, i) => photos[i % photos.length]!);
+      await c.runTask(task(VIT, uris.slice(0, 1)), 30_000);
+      const inFlight = c.runTask(task(VIT, uris), 60_000);
+      await new Promise((r) => setTimeout(r, 200));
+      w.kill('SIGTERM');
+      expect((await inFlight).results).toHaveLength(32);
+      expect(await w.exited, w.stderr()).toEqual({ code: 0, signal: null });
+      // The stream has ended with the worker; the next task fails fast instead of waiting.
+      const after = (await c
+        .runTask(task(VIT, uris.slice(0, 1)), 5_000)
+        .catch((e: unknown) => e)) as grpc.ServiceError;
+      expect(after.code).toBe(grpc.status.UNAVAILABLE);
+    } finally {
+      c.close();
+      w.kill('SIGKILL');
+    }
+  });
+
   it('exits cleanly on SIGTERM', async () => {
     const w = await startWorker();
     w.kill('SIGTERM');

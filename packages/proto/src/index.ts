@@ -80,6 +80,8 @@ export type { Query, Query__Output } from './generated/idunno/worker/v1/Query.js
 export type { QueryError, QueryError__Output } from './generated/idunno/worker/v1/QueryError.js';
 export type { QueryResult, QueryResult__Output } from './generated/idunno/worker/v1/QueryResult.js';
 export type { StatusReply, StatusReply__Output } from './generated/idunno/worker/v1/StatusReply.js';
+export type { TaskEnvelope, TaskEnvelope__Output } from './generated/idunno/worker/v1/TaskEnvelope.js';
+export type { TaskOutcome, TaskOutcome__Output } from './generated/idunno/worker/v1/TaskOutcome.js';
 export type { TaskReply, TaskReply__Output } from './generated/idunno/worker/v1/TaskReply.js';
 export type { TaskRequest, TaskRequest__Output } from './generated/idunno/worker/v1/TaskRequest.js';
 export type { Timings, Timings__Output } from './generated/idunno/worker/v1/Timings.js';

@@ -8,6 +8,9 @@ import {
   type ModelInferRequest__Output,
   type ModelInferResponse,
   type QueryResult,
+  type TaskEnvelope__Output,
+  type TaskOutcome,
+  type TaskReply,
   type TaskRequest__Output,
   type WorkerHandlers,
   workerProto,
@@ -68,6 +71,9 @@ export class WorkerService {
   };
   private readonly server = new grpc.Server(GRPC_CHANNEL_OPTIONS);
   private ready = false;
+  /** Open RunTasks streams; on shutdown each ends once its running tasks are answered. */
+  private readonly streams = new Set<{ end(): void }>();
+  private draining = false;
   /** Called after a model loads (the app republishes its gossip metadata). */
   onModelsChanged: (() => void) | undefined;
 
@@ -95,6 +101,8 @@ export class WorkerService {
   /** Stops taking calls, lets running tasks finish (up to graceMs), then closes the pool. */
   async shutdown(graceMs = 10_000): Promise<void> {
     this.ready = false;
+    this.draining = true;
+    for (const s of [...this.streams]) s.end();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.server.forceShutdown();
@@ -166,16 +174,11 @@ export class WorkerService {
     return {
       RunTask: (call, callback) => {
         this.runTask(call.request).then(
-          (results) =>
-            callback(null, {
-              taskId: call.request.taskId,
-              results,
-              workerId: this.options.workerId,
-              epoch: this.counters.highestEpoch,
-            }),
+          (results) => callback(null, this.reply(call.request, results)),
           (err: unknown) => callback(toServiceError(err)),
         );
       },
+      RunTasks: (call) => this.serveTaskStream(call),
       LoadModel: (call, callback) => {
         const name = call.request.model;
         const already = this.classifier.loadedModels().includes(name);
@@ -199,6 +202,79 @@ export class WorkerService {
         });
       },
     };
+  }
+
+  private reply(task: TaskRequest__Output, results: QueryResult[]): TaskReply {
+    return {
+      taskId: task.taskId,
+      results,
+      workerId: this.options.workerId,
+      epoch: this.counters.highestEpoch,
+    };
+  }
+
+  /**
+   * One caller's task stream: every envelope runs as soon as it arrives (the pool queues and
+   * interleaves them exactly as it does concurrent RunTask calls) and is answered on the stream
+   * when it finishes. The stream ends when the caller ends it or, during shutdown, once the tasks
+   * already taken are answered; tasks that arrive while draining fail with UNAVAILABLE so the
+   * caller re-dispatches them elsewhere.
+   */
+  private serveTaskStream(call: grpc.ServerDuplexStream<TaskEnvelope__Output, TaskOutcome>): void {
+    let running = 0;
+    let ending = false;
+    let closed = false;
+    const finish = () => {
+      if (closed) return;
+      closed = true;
+      this.streams.delete(handle);
+      if (!call.cancelled && !call.destroyed) call.end();
+    };
+    const handle = {
+      end: () => {
+        ending = true;
+        if (running === 0) finish();
+      },
+    };
+    this.streams.add(handle);
+    const answer = (outcome: TaskOutcome) => {
+      running--;
+      if (!closed && !call.cancelled && !call.destroyed) call.write(outcome);
+      if (ending && running === 0) finish();
+    };
+    call.on('data', (env: TaskEnvelope__Output) => {
+      const callId = env.callId;
+      running++;
+      if (this.draining || closed) {
+        answer({ callId, failure: { code: grpc.status.UNAVAILABLE, message: 'worker is shutting down' } });
+        return;
+      }
+      if (!env.task) {
+        answer({
+          callId,
+          failure: { code: grpc.status.INVALID_ARGUMENT, message: 'envelope without a task' },
+        });
+        return;
+      }
+      const task = env.task;
+      this.runTask(task).then(
+        (results) => answer({ callId, reply: this.reply(task, results) }),
+        (err: unknown) => {
+          const e = toServiceError(err);
+          answer({ callId, failure: { code: e.code, message: e.details } });
+        },
+      );
+    });
+    call.on('end', () => handle.end());
+    // A cancelled or broken stream: nothing more can be written; running tasks finish and are dropped.
+    call.on('error', () => {
+      closed = true;
+      this.streams.delete(handle);
+    });
+    call.on('cancelled', () => {
+      closed = true;
+      this.streams.delete(handle);
+    });
   }
 
   private kserveHandlers(): GRPCInferenceServiceHandlers {

@@ -9,6 +9,9 @@ import type { QueryError as _idunno_worker_v1_QueryError, QueryError__Output as 
 import type { QueryResult as _idunno_worker_v1_QueryResult, QueryResult__Output as _idunno_worker_v1_QueryResult__Output } from './idunno/worker/v1/QueryResult.js';
 import type { StatusReply as _idunno_worker_v1_StatusReply, StatusReply__Output as _idunno_worker_v1_StatusReply__Output } from './idunno/worker/v1/StatusReply.js';
 import type { StatusRequest as _idunno_worker_v1_StatusRequest, StatusRequest__Output as _idunno_worker_v1_StatusRequest__Output } from './idunno/worker/v1/StatusRequest.js';
+import type { TaskEnvelope as _idunno_worker_v1_TaskEnvelope, TaskEnvelope__Output as _idunno_worker_v1_TaskEnvelope__Output } from './idunno/worker/v1/TaskEnvelope.js';
+import type { TaskFailure as _idunno_worker_v1_TaskFailure, TaskFailure__Output as _idunno_worker_v1_TaskFailure__Output } from './idunno/worker/v1/TaskFailure.js';
+import type { TaskOutcome as _idunno_worker_v1_TaskOutcome, TaskOutcome__Output as _idunno_worker_v1_TaskOutcome__Output } from './idunno/worker/v1/TaskOutcome.js';
 import type { TaskReply as _idunno_worker_v1_TaskReply, TaskReply__Output as _idunno_worker_v1_TaskReply__Output } from './idunno/worker/v1/TaskReply.js';
 import type { TaskRequest as _idunno_worker_v1_TaskRequest, TaskRequest__Output as _idunno_worker_v1_TaskRequest__Output } from './idunno/worker/v1/TaskRequest.js';
 import type { Timings as _idunno_worker_v1_Timings, Timings__Output as _idunno_worker_v1_Timings__Output } from './idunno/worker/v1/Timings.js';
@@ -30,6 +33,9 @@ export interface ProtoGrpcType {
         QueryResult: MessageTypeDefinition<_idunno_worker_v1_QueryResult, _idunno_worker_v1_QueryResult__Output>
         StatusReply: MessageTypeDefinition<_idunno_worker_v1_StatusReply, _idunno_worker_v1_StatusReply__Output>
         StatusRequest: MessageTypeDefinition<_idunno_worker_v1_StatusRequest, _idunno_worker_v1_StatusRequest__Output>
+        TaskEnvelope: MessageTypeDefinition<_idunno_worker_v1_TaskEnvelope, _idunno_worker_v1_TaskEnvelope__Output>
+        TaskFailure: MessageTypeDefinition<_idunno_worker_v1_TaskFailure, _idunno_worker_v1_TaskFailure__Output>
+        TaskOutcome: MessageTypeDefinition<_idunno_worker_v1_TaskOutcome, _idunno_worker_v1_TaskOutcome__Output>
         TaskReply: MessageTypeDefinition<_idunno_worker_v1_TaskReply, _idunno_worker_v1_TaskReply__Output>
         TaskRequest: MessageTypeDefinition<_idunno_worker_v1_TaskRequest, _idunno_worker_v1_TaskRequest__Output>
         Timings: MessageTypeDefinition<_idunno_worker_v1_Timings, _idunno_worker_v1_Timings__Output>
