@@ -150,14 +150,22 @@ export async function spawnNode(script: string, options: SpawnNodeOptions = {}):
   };
 }
 
+/**
+ * The glibc settings every launched worker runs with (the launcher's WORKER_MALLOC_ENV): freed
+ * model-load buffers go back to the OS. Benchmarks use it to measure a process set up the same way.
+ */
+export const WORKER_ALLOCATOR_ENV = {
+  MALLOC_MMAP_THRESHOLD_: '131072',
+  MALLOC_TRIM_THRESHOLD_: '131072',
+} as const;
+
 /** Starts an idunno worker on 127.0.0.1 with an ephemeral port. */
 export async function startWorker(
   options: SpawnNodeOptions = {},
 ): Promise<NodeProcess & { address: string }> {
   const proc = await spawnNode('apps/worker/dist/main.js', {
     ...options,
-    // As the launcher does: glibc returns freed model-load buffers to the OS (WORKER_MALLOC_ENV).
-    env: { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072', ...options.env },
+    env: { ...WORKER_ALLOCATOR_ENV, ...options.env },
     args: ['--port', '0', ...(options.args ?? [])],
   });
   return Object.assign(proc, { address: String(proc.ready.address) });

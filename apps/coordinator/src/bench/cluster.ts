@@ -3,15 +3,18 @@
 // A real local cluster (redis-server, a coordinator pair, workers as child processes) on this
 // machine, measured against a `Classifier` in this process on the same cores:
 //   1. throughput on a ViT-Tiny job of real photos vs in-process, per worker configuration;
-//   2. added latency per query at light load (single-query jobs vs one in-process classify);
+//   2. added latency per query at light load (one batch-1 job, one task in flight, vs the same
+//      images one at a time in a process with the workers' glibc settings);
 //   3. dispatch capacity with the near-free `tiny` model, with CPU seconds per process;
 //   4. time from the second job's start-job to its first result;
 //   5. fair-time: both jobs' 10-s-window rates, sampled every second, after the second starts.
 // Markdown on stdout (for docs/BENCHMARKS.md), progress on stderr. The cluster is always stopped.
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CoordinatorConnection } from '@idunno/coordinator';
 import { Classifier } from '@idunno/inference';
@@ -21,6 +24,7 @@ import {
   sharedImages,
   startCluster,
   type TestCluster,
+  WORKER_ALLOCATOR_ENV,
   waitFor,
   writeSyntheticImages,
 } from '@idunno/testkit';
@@ -32,6 +36,7 @@ const { values } = parseArgs({
     configs: { type: 'string' },
     'throughput-queries': { type: 'string' },
     'latency-samples': { type: 'string' },
+    'latency-intra-op': { type: 'string' },
     'dispatch-queries': { type: 'string' },
     'dispatch-batches': { type: 'string' },
     'dispatch-inputs': { type: 'string' },
@@ -45,10 +50,11 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(
     'usage: pnpm bench:cluster [--quick] [--sections 1,2,3,4,5] [--configs 2x1x1,1x1x2]\n' +
-      '         [--throughput-queries n] [--latency-samples n] [--dispatch-queries n]\n' +
+      '         [--throughput-queries n] [--latency-samples n] [--latency-intra-op n] [--dispatch-queries n]\n' +
       '         [--dispatch-batches 64,256] [--dispatch-inputs synthetic,png] [--fair-seconds n]\n' +
       '         [--fair-batch n] [--cpu-prof dir]\n' +
       '  --fair-batch: batch size of both jobs in sections 4 and 5 (default 4)\n' +
+      "  --latency-intra-op: intra-op threads of section 2's worker and in-process baseline (default 1)\n" +
       '  --dispatch-inputs: synthetic:// inputs (no decode: the control plane alone) and/or 32×32 PNGs\n' +
       '  --configs: workers × threads × intra-op threads per worker, comma separated\n' +
       '  --cpu-prof: run section 3 with NODE_OPTIONS=--cpu-prof, profiles written to dir\n',
@@ -69,6 +75,10 @@ const THROUGHPUT_QUERIES = positive(
   'throughput-queries',
   values['throughput-queries'] ?? (QUICK ? 480 : 960),
 );
+// One intra-op thread by default: with two on two cores, any other runnable thread (the
+// coordinator's Redis write, the standby, redis-server) stalls one of the pair at every operator's
+// barrier, and the section would measure this machine's CPU sharing instead of the cluster's work.
+const LATENCY_INTRA_OP = positive('latency-intra-op', values['latency-intra-op'] ?? 1);
 const LATENCY_SAMPLES = positive('latency-samples', values['latency-samples'] ?? (QUICK ? 10 : 40));
 const DISPATCH_QUERIES = positive('dispatch-queries', values['dispatch-queries'] ?? 40_000);
 const DISPATCH_BATCHES = (values['dispatch-batches'] ?? (QUICK ? '1024' : '256,1024'))
@@ -449,101 +459,149 @@ async function sectionThroughput(tmp: string): Promise<void> {
 
 // ---- 2. added latency -------------------------------------------------------------------------
 
-async function sectionLatency(tmp: string, model: string): Promise<void> {
-  const paths = model === 'tiny' ? await tinyFiles(tmp) : (await photoPaths(tmp)).paths;
-  const n = model === 'tiny' ? LATENCY_SAMPLES * 10 : LATENCY_SAMPLES;
-  const inputs = Array.from({ length: n }, (_, i) => paths[i % paths.length]!);
+/** One image at a time through a `Classifier` like the latency section's worker (1 × LATENCY_INTRA_OP). */
+async function timeLocally(model: string, inputs: string[], warm = true): Promise<number[]> {
   const classifier = new Classifier({
-    pool: { threads: 1, intraOpThreads: 2 },
+    pool: { threads: 1, intraOpThreads: LATENCY_INTRA_OP },
     maxRunBatch: 1,
     ...(mirror !== undefined ? { mirror } : {}),
   });
-  /** One image at a time in this process: per-image times. */
-  const local = async (): Promise<number[]> => {
-    const ms: number[] = [];
-    for (const uri of inputs) {
-      const c0 = performance.now();
-      await classifier.classify(model, [{ id: '0', uri }], 5);
-      ms.push(performance.now() - c0);
-    }
-    return ms;
-  };
+  try {
+    await classifier.load(model);
+    const pass = async (): Promise<number[]> => {
+      const ms: number[] = [];
+      for (const uri of inputs) {
+        const c0 = performance.now();
+        await classifier.classify(model, [{ id: '0', uri }], 5);
+        ms.push(performance.now() - c0);
+      }
+      return ms;
+    };
+    if (warm) await pass();
+    return await pass();
+  } finally {
+    await classifier.pool.close();
+  }
+}
+
+const PROBE_ENV = 'IDUNNO_BENCH_LOCAL_PROBE';
+
+/**
+ * The same per-image times in a child process started with the workers' glibc settings
+ * (WORKER_ALLOCATOR_ENV), so that "added by the cluster" compares like with like; the difference
+ * to this process's own times is what those memory-saving settings cost.
+ */
+async function timeInWorkerEnv(model: string, inputs: string[]): Promise<number[]> {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
+    env: { ...process.env, ...WORKER_ALLOCATOR_ENV, [PROBE_ENV]: JSON.stringify({ model, inputs }) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`local probe exited with ${code}`);
+  return JSON.parse(stdout) as number[];
+}
+
+async function sectionLatency(tmp: string, model: string): Promise<void> {
+  const paths = model === 'tiny' ? await tinyFiles(tmp) : (await photoPaths(tmp)).paths;
+  // ViT: 5× the base count; 40 samples of a ~30-ms image left a ±3-ms p50 on this VM.
+  const n = model === 'tiny' ? LATENCY_SAMPLES * 10 : LATENCY_SAMPLES * 5;
+  const inputs = Array.from({ length: n }, (_, i) => paths[i % paths.length]!);
   let before: number[] = [];
   let after: number[] = [];
+  let matched: number[] = [];
   let rtt: number[] = [];
   let cycles: number[] = [];
   let jobMsPerQuery = Number.NaN;
   const firsts: number[] = [];
   let moved = 0;
-  try {
-    await classifier.load(model);
-    await local(); // warm-up
-    await withCluster(
-      {
-        workers: 1,
-        workerArgs: ['--threads', '1', '--intra-op-threads', '2', '--preload', model],
-        // One task in flight: each query's latency is measured alone, not hidden behind a pipeline.
-        coordinatorArgs: ['--max-in-flight', '1'],
-      },
-      async (ctl) => {
-        const t0 = ctl.takeovers();
-        const warm = await listFile(tmp, paths, 8);
-        await runJob(ctl, { jobId: 'lat-warm', model, inputs: [warm], batchSize: 1 });
-        const list = await listFile(tmp, inputs, n);
-        before = await local();
-        const run = await runJob(ctl, { jobId: 'lat', model, inputs: [list], batchSize: 1 }, 5);
-        jobMsPerQuery = (run.seconds * 1000) / run.total;
-        after = await local();
-        const conn = await ctl.leader();
-        const payloads: { ms: number; at: number }[] = [];
-        for (let offset = 0; offset < n; offset += 1000) {
-          const page = await conn.results('lat', offset, 1000);
-          for (const r of page.results) payloads.push(JSON.parse(r.payload) as { ms: number; at: number });
-        }
-        rtt = payloads.map((p) => p.ms);
-        // With one query in flight, the gap between consecutive replies is one query's whole trip:
-        // recording the previous result in Redis, the next dispatch, the round trip to the worker.
-        const ats = payloads.map((p) => p.at).sort((x, y) => x - y);
-        cycles = ats.slice(1).map((t, i) => t - ats[i]!);
-        // A single-query job: start-job's own work (loading the job into a Tracker) included.
-        const one = await listFile(tmp, [paths[0]!], 1);
-        for (let i = 0; i < 5; i++) {
-          const jobId = `lat-one-${i}`;
-          await ctl.call((c) => c.addJob({ jobId, model, inputs: [one], batchSize: 1, topK: 5 }));
-          const s0 = performance.now();
-          await conn.startJob(jobId);
-          while ((await conn.results(jobId, 0, 1)).results.length === 0) await sleep(1);
-          firsts.push(performance.now() - s0);
-        }
-        moved = ctl.takeovers() - t0;
-      },
-    );
-  } finally {
-    await classifier.pool.close();
-  }
+  await withCluster(
+    {
+      workers: 1,
+      workerArgs: ['--threads', '1', '--intra-op-threads', '2', '--preload', model],
+      // One task in flight: each query's latency is measured alone, not hidden behind a pipeline.
+      coordinatorArgs: ['--max-in-flight', '1'],
+    },
+    async (ctl) => {
+      const t0 = ctl.takeovers();
+      const warm = await listFile(tmp, paths, 8);
+      await runJob(ctl, { jobId: 'lat-warm', model, inputs: [warm], batchSize: 1 });
+      const list = await listFile(tmp, inputs, n);
+      before = await timeLocally(model, inputs);
+      matched = await timeInWorkerEnv(model, inputs);
+      const run = await runJob(ctl, { jobId: 'lat', model, inputs: [list], batchSize: 1 }, 5);
+      jobMsPerQuery = (run.seconds * 1000) / run.total;
+      after = await timeLocally(model, inputs);
+      matched = [...matched, ...(await timeInWorkerEnv(model, inputs))];
+      const conn = await ctl.leader();
+      const payloads: { ms: number; at: number }[] = [];
+      for (let offset = 0; offset < n; offset += 1000) {
+        const page = await conn.results('lat', offset, 1000);
+        for (const r of page.results) payloads.push(JSON.parse(r.payload) as { ms: number; at: number });
+      }
+      rtt = payloads.map((p) => p.ms);
+      // With one query in flight, the gap between consecutive replies is one query's whole trip:
+      // recording the previous result in Redis, the next dispatch, the round trip to the worker.
+      const ats = payloads.map((p) => p.at).sort((x, y) => x - y);
+      cycles = ats.slice(1).map((t, i) => t - ats[i]!);
+      // A single-query job: start-job's own work (loading the job into a Tracker) included.
+      const one = await listFile(tmp, [paths[0]!], 1);
+      for (let i = 0; i < 5; i++) {
+        const jobId = `lat-one-${i}`;
+        await ctl.call((c) => c.addJob({ jobId, model, inputs: [one], batchSize: 1, topK: 5 }));
+        const s0 = performance.now();
+        await conn.startJob(jobId);
+        while ((await conn.results(jobId, 0, 1)).results.length === 0) await sleep(1);
+        firsts.push(performance.now() - s0);
+      }
+      moved = ctl.takeovers() - t0;
+    },
+  );
   const localMs = [...before, ...after];
   const pLocal = quantile(localMs, 0.5);
+  const pMatched = quantile(matched, 0.5);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  const addedP50 = quantile(cycles, 0.5) - pLocal;
-  headline(`added latency per query, p50 (${model})`, `${f2(addedP50)} ms`, '≤ 3 ms', addedP50 <= 3);
+  const addedP50 = quantile(cycles, 0.5) - pMatched;
+  headline(
+    `added latency per query, p50 (${model}; vs one process with the workers' glibc settings)`,
+    `${f2(addedP50)} ms`,
+    '≤ 3 ms',
+    addedP50 <= 3,
+  );
   out(`### 2. Added latency per query at light load (${model}, ${n} queries, batch 1, one task in flight)`);
   out();
   table(
-    ['measure', 'p50 ms', 'p90 ms', 'mean ms', 'p50 − in-process p50'],
+    [
+      'measure',
+      'p50 ms',
+      'p90 ms',
+      'mean ms',
+      'p50 − p50 in-process (in-process row: − this process; others: − same glibc settings)',
+    ],
     [
       [
-        'in-process `Classifier.classify`, one image at a time (1×2 threads), before and after the job',
+        `in-process \`Classifier.classify\`, one image at a time (1×${LATENCY_INTRA_OP} threads), before and after the job`,
         f2(pLocal),
         f2(quantile(localMs, 0.9)),
         f2(mean(localMs)),
         '–',
       ],
       [
-        'cluster: coordinator dispatch → worker reply (result `ms`), 1 worker 1×2',
+        `the same in a process with the workers' glibc settings (${Object.entries(WORKER_ALLOCATOR_ENV)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')})`,
+        f2(pMatched),
+        f2(quantile(matched, 0.9)),
+        f2(mean(matched)),
+        f2(pMatched - pLocal),
+      ],
+      [
+        `cluster: coordinator dispatch → worker reply (result \`ms\`), 1 worker 1×${LATENCY_INTRA_OP}`,
         f2(quantile(rtt, 0.5)),
         f2(quantile(rtt, 0.9)),
         f2(mean(rtt)),
-        f2(quantile(rtt, 0.5) - pLocal),
+        f2(quantile(rtt, 0.5) - pMatched),
       ],
       [
         'cluster: one query’s whole trip (gap between consecutive replies: record, dispatch, round trip)',
@@ -558,14 +616,16 @@ async function sectionLatency(tmp: string, model: string): Promise<void> {
         f2(quantile(firsts, 0.5)),
         '–',
         f2(mean(firsts)),
-        f2(quantile(firsts, 0.5) - pLocal),
+        f2(quantile(firsts, 0.5) - pMatched),
       ],
     ],
   );
   out(
-    `Added latency through the coordinator (p50 of one query’s whole trip − p50 in-process): ` +
-      `**${f2(addedP50)} ms** (target ≤ 3 ms). In-process before/after p50 ${f2(quantile(before, 0.5))}/` +
-      `${f2(quantile(after, 0.5))} ms. Load avg ${load1()}` +
+    `Added latency through the coordinator (p50 of one query’s whole trip − p50 in one process with ` +
+      `the workers' glibc settings): **${f2(addedP50)} ms** (target ≤ 3 ms); against this process's ` +
+      `default allocator ${f2(quantile(cycles, 0.5) - pLocal)} ms, of which the memory-saving settings are ` +
+      `${f2(pMatched - pLocal)} ms (docs/OPERATIONS.md, "Worker memory"). In-process before/after p50 ` +
+      `${f2(quantile(before, 0.5))}/${f2(quantile(after, 0.5))} ms. Load avg ${load1()}` +
       `${moved > 0 ? `; ${moved} leader takeover(s) during the samples` : ''}.`,
   );
   out();
@@ -865,7 +925,13 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+/** The child side of timeInWorkerEnv: per-image times as one JSON array on stdout. */
+async function probeMain(): Promise<void> {
+  const { model, inputs } = JSON.parse(process.env[PROBE_ENV]!) as { model: string; inputs: string[] };
+  process.stdout.write(`${JSON.stringify(await timeLocally(model, inputs))}\n`);
+}
+
+(process.env[PROBE_ENV] !== undefined ? probeMain() : main()).then(
   () => process.exit(0),
   (err: unknown) => {
     process.stderr.write(
