@@ -54,7 +54,7 @@ if (values.help) {
       '         [--dispatch-batches 64,256] [--dispatch-inputs synthetic,png] [--fair-seconds n]\n' +
       '         [--fair-batch n] [--cpu-prof dir]\n' +
       '  --fair-batch: batch size of both jobs in sections 4 and 5 (default 4)\n' +
-      "  --latency-intra-op: intra-op threads of section 2's worker and in-process baseline (default 1)\n" +
+      "  --latency-intra-op: intra-op threads of section 2's worker and in-process baseline (default 2)\n" +
       '  --dispatch-inputs: synthetic:// inputs (no decode: the control plane alone) and/or 32×32 PNGs\n' +
       '  --configs: workers × threads × intra-op threads per worker, comma separated\n' +
       '  --cpu-prof: run section 3 with NODE_OPTIONS=--cpu-prof, profiles written to dir\n',
@@ -75,10 +75,8 @@ const THROUGHPUT_QUERIES = positive(
   'throughput-queries',
   values['throughput-queries'] ?? (QUICK ? 480 : 960),
 );
-// One intra-op thread by default: with two on two cores, any other runnable thread (the
-// coordinator's Redis write, the standby, redis-server) stalls one of the pair at every operator's
-// barrier, and the section would measure this machine's CPU sharing instead of the cluster's work.
-const LATENCY_INTRA_OP = positive('latency-intra-op', values['latency-intra-op'] ?? 1);
+// Section 2's worker and in-process baseline: 1 session thread × this many intra-op threads.
+const LATENCY_INTRA_OP = positive('latency-intra-op', values['latency-intra-op'] ?? 2);
 const LATENCY_SAMPLES = positive('latency-samples', values['latency-samples'] ?? (QUICK ? 10 : 40));
 const DISPATCH_QUERIES = positive('dispatch-queries', values['dispatch-queries'] ?? 40_000);
 const DISPATCH_BATCHES = (values['dispatch-batches'] ?? (QUICK ? '1024' : '256,1024'))
@@ -519,7 +517,7 @@ async function sectionLatency(tmp: string, model: string): Promise<void> {
   await withCluster(
     {
       workers: 1,
-      workerArgs: ['--threads', '1', '--intra-op-threads', '2', '--preload', model],
+      workerArgs: ['--threads', '1', '--intra-op-threads', String(LATENCY_INTRA_OP), '--preload', model],
       // One task in flight: each query's latency is measured alone, not hidden behind a pipeline.
       coordinatorArgs: ['--max-in-flight', '1'],
     },
