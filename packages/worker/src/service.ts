@@ -136,6 +136,8 @@ export class WorkerService {
       throw new BadTaskError(task.taskId, `top_k ${k} exceeds the maximum ${this.options.maxTopK}`);
     getModel(task.model); // UnknownModelError → NOT_FOUND before any work
     const t0 = performance.now();
+    // A task for a model nobody sent LoadModel for loads it on the way; gossip must hear of it too.
+    const had = this.classifier.loadedModels().includes(task.model);
     this.counters.tasksInFlight++;
     try {
       const outcomes = await this.classifier.classify(
@@ -144,6 +146,7 @@ export class WorkerService {
         k,
         { lane: task.jobId },
       );
+      if (!had && this.classifier.loadedModels().includes(task.model)) this.onModelsChanged?.();
       let errors = 0;
       const results = outcomes.map((o): QueryResult => {
         if (o.error) errors++;
