@@ -9,7 +9,7 @@ export const DEFAULT_MAX_RUNNING_JOBS = 2;
 /** Half-life of the exponential weighting of observations when estimating ms/query. */
 export const DEFAULT_COST_HALF_LIFE_MS = 3000;
 /** Integral gain of the rate feedback, per second, on log(rate / geometric mean rate). */
-export const DEFAULT_FEEDBACK_GAIN = 0.02;
+export const DEFAULT_FEEDBACK_GAIN = 0.05;
 /** Largest factor by which the feedback may scale a job's estimated capacity (either way). */
 export const DEFAULT_MAX_CORRECTION = 2;
 /** Per-worker weights below this snap to 0 (avoids model switches for a sliver of time). */
@@ -25,7 +25,7 @@ export interface SchedulerOptions {
   maxRunningJobs: number;
   /** Half-life of observation weighting for ms/query and utilisation estimates, ms. @default 3000 ms */
   costHalfLifeMs: number;
-  /** Integral feedback gain per second on the observed rate ratio; 0 disables feedback. @default 0.02 */
+  /** Integral feedback gain per second on the observed rate ratio; 0 disables feedback. @default 0.05 */
   feedbackGain: number;
   /** Bound on the feedback's capacity correction factor, ≥ 1. @default 2 */
   maxCorrection: number;
