@@ -77,6 +77,9 @@ export class Classifier {
     this.pool = new SessionPool(this.options.pool);
   }
 
+  /** Called once each time a model finishes loading, whoever asked for it (LoadModel, a task). */
+  onModelLoaded: ((name: string) => void) | undefined;
+
   /** Loads a model (fetching or generating its file if needed) and keeps it warm. */
   load(name: string): Promise<LoadedModel> {
     let loading = this.models.get(name);
@@ -97,6 +100,7 @@ export class Classifier {
       loadLabels(spec, mirror),
       this.pool.load(name, path, { input: spec.input.name, output: spec.output.name }),
     ]);
+    this.onModelLoaded?.(name);
     return { spec, labels, path, loadMs };
   }
 

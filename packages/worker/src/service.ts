@@ -83,6 +83,8 @@ export class WorkerService {
     private readonly events: WorkerEvents = {},
   ) {
     this.options = { ...defaultWorkerServiceOptions(options.workerId), ...options };
+    // Every load, by LoadModel or by a task for a model nobody loaded first, is announced.
+    classifier.onModelLoaded = () => this.onModelsChanged?.();
     this.server.addService(workerProto().idunno.worker.v1.Worker.service, this.workerHandlers());
     this.server.addService(kserveProto().inference.GRPCInferenceService.service, this.kserveHandlers());
   }
@@ -136,8 +138,6 @@ export class WorkerService {
       throw new BadTaskError(task.taskId, `top_k ${k} exceeds the maximum ${this.options.maxTopK}`);
     getModel(task.model); // UnknownModelError → NOT_FOUND before any work
     const t0 = performance.now();
-    // A task for a model nobody sent LoadModel for loads it on the way; gossip must hear of it too.
-    const had = this.classifier.loadedModels().includes(task.model);
     this.counters.tasksInFlight++;
     try {
       const outcomes = await this.classifier.classify(
@@ -146,7 +146,6 @@ export class WorkerService {
         k,
         { lane: task.jobId },
       );
-      if (!had && this.classifier.loadedModels().includes(task.model)) this.onModelsChanged?.();
       let errors = 0;
       const results = outcomes.map((o): QueryResult => {
         if (o.error) errors++;
@@ -188,7 +187,6 @@ export class WorkerService {
         const t0 = performance.now();
         this.classifier.load(name).then(
           () => {
-            if (!already) this.onModelsChanged?.();
             callback(null, { model: name, loadMs: performance.now() - t0, alreadyLoaded: already });
           },
           (err: unknown) => callback(toServiceError(err)),
