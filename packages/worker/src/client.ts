@@ -119,9 +119,6 @@ export class WorkerConnection {
     stream.call.on('status', (s: grpc.StatusObject) => {
       if (s.code === grpc.status.OK) settle(failure(grpc.status.UNAVAILABLE, 'worker ended the task stream'));
     });
-    stream.call.on('end', () => {
-      if (this.stream === stream) this.stream = undefined;
-    });
     return stream;
   }
 

@@ -225,10 +225,13 @@ export class WorkerService {
     let running = 0;
     let ending = false;
     let closed = false;
-    const finish = () => {
-      if (closed) return;
+    const drop = () => {
       closed = true;
       this.streams.delete(handle);
+    };
+    const finish = () => {
+      if (closed) return;
+      drop();
       if (!call.cancelled && !call.destroyed) call.end();
     };
     const handle = {
@@ -268,14 +271,8 @@ export class WorkerService {
     });
     call.on('end', () => handle.end());
     // A cancelled or broken stream: nothing more can be written; running tasks finish and are dropped.
-    call.on('error', () => {
-      closed = true;
-      this.streams.delete(handle);
-    });
-    call.on('cancelled', () => {
-      closed = true;
-      this.streams.delete(handle);
-    });
+    call.on('error', drop);
+    call.on('cancelled', drop);
   }
 
   private kserveHandlers(): GRPCInferenceServiceHandlers {
