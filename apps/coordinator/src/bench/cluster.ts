@@ -457,8 +457,12 @@ async function sectionThroughput(tmp: string): Promise<void> {
 
 // ---- 2. added latency -------------------------------------------------------------------------
 
-/** One image at a time through a `Classifier` like the latency section's worker (1 × LATENCY_INTRA_OP). */
-async function timeLocally(model: string, inputs: string[], warm = true): Promise<number[]> {
+/**
+ * One image at a time through a `Classifier` like the latency section's worker (1 × LATENCY_INTRA_OP):
+ * a fresh one, loaded and warmed with one untimed pass, so this process and the child below are
+ * measured the same way.
+ */
+async function timeLocally(model: string, inputs: string[]): Promise<number[]> {
   const classifier = new Classifier({
     pool: { threads: 1, intraOpThreads: LATENCY_INTRA_OP },
     maxRunBatch: 1,
@@ -475,7 +479,7 @@ async function timeLocally(model: string, inputs: string[], warm = true): Promis
       }
       return ms;
     };
-    if (warm) await pass();
+    await pass();
     return await pass();
   } finally {
     await classifier.pool.close();
