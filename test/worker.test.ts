@@ -216,7 +216,13 @@ describe('worker over gRPC', () => {
     expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
   });
 
-  it('fails stream tasks with UNAVAILABLE when the worker is killed, and DEADLINE_EXCEEDED when it hangs', async () => {
+  /**
+   * A second worker of its own (these tests signal it), its task stream open and warm, and 32 photo
+   * URIs; killed and awaited afterwards whatever happened.
+   */
+  const withSpareWorker = async (
+    fn: (w: NodeProcess & { address: string }, c: WorkerConnection, uris: string[]) => Promise<void>,
+  ) => {
     const w = await startWorker({
       args: ['--preload', VIT],
       env: mirror.dir ? { IDUNNO_MODEL_MIRROR: mirror.dir } : {},
@@ -224,7 +230,17 @@ describe('worker over gRPC', () => {
     const c = new WorkerConnection(w.address);
     try {
       const uris = Array.from({ length: 32 }, (_, i) => photos[i % photos.length]!);
-      await c.runTask(task(VIT, uris.slice(0, 1)), 30_000); // the stream is open and warm
+      await c.runTask(task(VIT, uris.slice(0, 1)), 30_000);
+      await fn(w, c, uris);
+    } finally {
+      c.close();
+      w.kill('SIGKILL');
+      await w.exited;
+    }
+  };
+
+  it('fails stream tasks with UNAVAILABLE when the worker is killed, and DEADLINE_EXCEEDED when it hangs', () =>
+    withSpareWorker(async (w, c, uris) => {
       // SIGSTOP: the process is alive but silent; only the caller's own deadline ends the wait.
       w.kill('SIGSTOP');
       const hung = (await c
@@ -238,22 +254,10 @@ describe('worker over gRPC', () => {
       w.kill('SIGKILL');
       const killed = (await inFlight) as grpc.ServiceError;
       expect(killed.code).toBe(grpc.status.UNAVAILABLE);
-    } finally {
-      c.close();
-      w.kill('SIGKILL');
-      await w.exited;
-    }
-  });
+    }));
 
-  it('answers the stream tasks it has taken before it exits on SIGTERM', async () => {
-    const w = await startWorker({
-      args: ['--preload', VIT],
-      env: mirror.dir ? { IDUNNO_MODEL_MIRROR: mirror.dir } : {},
-    });
-    const c = new WorkerConnection(w.address);
-    try {
-      const uris = Array.from({ length: 32 }, (_, i) => photos[i % photos.length]!);
-      await c.runTask(task(VIT, uris.slice(0, 1)), 30_000);
+  it('answers the stream tasks it has taken before it exits on SIGTERM', () =>
+    withSpareWorker(async (w, c, uris) => {
       const inFlight = c.runTask(task(VIT, uris), 60_000);
       await new Promise((r) => setTimeout(r, 200));
       w.kill('SIGTERM');
@@ -264,11 +268,7 @@ describe('worker over gRPC', () => {
         .runTask(task(VIT, uris.slice(0, 1)), 5_000)
         .catch((e: unknown) => e)) as grpc.ServiceError;
       expect(after.code).toBe(grpc.status.UNAVAILABLE);
-    } finally {
-      c.close();
-      w.kill('SIGKILL');
-    }
-  });
+    }));
 
   it('exits cleanly on SIGTERM', async () => {
     const w = await startWorker();
