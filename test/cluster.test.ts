@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CoordinatorConnection } from '@idunno/coordinator';
+import type { CoordinatorConnection } from '@idunno/client';
 import { startCluster, type TestCluster, waitFor, writeSyntheticImages } from '@idunno/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CoordinatorConnection } from '@idunno/coordinator';
+import type { CoordinatorConnection } from '@idunno/client';
 import type { Snapshot } from '@idunno/dashboard';
 import { type NodeProcess, startCluster, type TestCluster, waitFor } from '@idunno/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CoordinatorConnection } from '@idunno/coordinator';
+import type { CoordinatorConnection } from '@idunno/client';
 import { createRedisStateStore } from '@idunno/state';
 import {
   type NodeProcess,
@@ -152,7 +152,7 @@ describe('hot-standby coordinator', () => {
     await waitCompleted(() => first, ['vit', 'tiny'], 180_000);
     expect(primary.events.some((e) => e.event === 'role' && e.role === 'standby')).toBe(false);
     expect(fresh.events.some((e) => e.event === 'role' && e.role === 'primary')).toBe(false);
-    const { CoordinatorConnection } = await import('@idunno/coordinator');
+    const { CoordinatorConnection } = await import('@idunno/client');
     const conn = new CoordinatorConnection(String(fresh.ready.address));
     const info = await conn.leader();
     expect(info.isLeader).toBe(false);

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CoordinatorConnection } from '@idunno/coordinator';
+import { ClusterClient, CoordinatorConnection } from '@idunno/client';
 import {
   modelMirror,
   runCli,
@@ -37,20 +37,22 @@ export async function listFile(path: string, files: readonly string[], total: nu
   return path;
 }
 
-/** A connection to whichever coordinator leads now (waits for one). */
+/**
+ * A connection (the test's own, to close) to whichever coordinator leads now, found by
+ * ClusterClient's discovery; waits up to `timeoutMs` for one to lead.
+ */
 export async function leader(cluster: TestCluster, timeoutMs = 20_000): Promise<CoordinatorConnection> {
-  return waitFor(
-    async () => {
-      for (const address of cluster.controlAddresses()) {
-        const conn = new CoordinatorConnection(address);
-        const info = await conn.leader(1_000).catch(() => undefined);
-        if (info?.isLeader) return conn;
-        conn.close();
-      }
-      return undefined;
-    },
-    { timeoutMs, intervalMs: 100, message: 'a coordinator that leads' },
-  );
+  const client = new ClusterClient(cluster.controlAddresses(), { probeTimeoutMs: 1_000 });
+  try {
+    const ref = await waitFor(() => client.leader(), {
+      timeoutMs,
+      intervalMs: 100,
+      message: 'a coordinator that leads',
+    });
+    return new CoordinatorConnection(ref.connection.address);
+  } finally {
+    client.close();
+  }
 }
 
 export interface ResultRow {
@@ -60,12 +62,21 @@ export interface ResultRow {
   payload: { topK?: { index: number; probability: number }[]; worker?: string; code?: string };
 }
 
+/** Every outcome of a job, paged by ClusterClient from the coordinator `conn` points at. */
 export async function allResults(conn: CoordinatorConnection, jobId: string): Promise<ResultRow[]> {
-  const out: ResultRow[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const page = await conn.results(jobId, offset, 1000);
-    out.push(...page.results.map((r) => ({ ...r, payload: JSON.parse(r.payload) as ResultRow['payload'] })));
-    if (page.results.length < 1000) return out;
+  const client = new ClusterClient([conn.address]);
+  try {
+    return (await client.allResults(jobId)).map((o) => ({
+      queryId: o.queryId,
+      uri: o.uri,
+      kind: o.kind,
+      payload:
+        o.kind === 'result'
+          ? { topK: o.topK, ...(o.worker ? { worker: o.worker } : {}) }
+          : { code: o.error.code, ...(o.worker ? { worker: o.worker } : {}) },
+    }));
+  } finally {
+    client.close();
   }
 }
 

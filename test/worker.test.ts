@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { WorkerConnection } from '@idunno/client';
 import type { ModelMetadataResponse } from '@idunno/proto';
 import {
   modelMirror,
@@ -12,7 +13,6 @@ import {
   startWorker,
   writeSyntheticImages,
 } from '@idunno/testkit';
-import { WorkerConnection } from '@idunno/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const mirror = modelMirror();

@@ -1,5 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
+import { NotLeaderError, StaleEpochError, toServiceError } from '@idunno/client';
 import { errorMessage } from '@idunno/log';
+import { UnknownModelError } from '@idunno/models';
 import {
   type CoordinatorHandlers,
   type CoordJobInfo,
@@ -8,8 +10,19 @@ import {
   coordinatorProto,
   GRPC_CHANNEL_OPTIONS,
 } from '@idunno/proto';
-import type { JobRecord } from '@idunno/state';
+import { TooManyJobsError } from '@idunno/scheduler';
+import {
+  InvalidArgumentError,
+  InvalidJobStateError,
+  JobExistsError,
+  JobNotFoundError,
+  type JobRecord,
+  QueryNotFoundError,
+  StoreBehindError,
+  StoreUnavailableError,
+} from '@idunno/state';
 import type { Coordinator, JobView } from './coordinator.js';
+import { BadListFileError, InvalidJobRequestError, JobCompletedError, JobInputError } from './errors.js';
 
 /** What the control API reports about a cluster member (from gossip). */
 export interface MemberView {
@@ -21,36 +34,45 @@ export interface MemberView {
   incarnation: number;
 }
 
-const STATUS_BY_NAME: Record<string, grpc.status> = {
-  UnknownModelError: grpc.status.NOT_FOUND,
-  JobNotFoundError: grpc.status.NOT_FOUND,
-  QueryNotFoundError: grpc.status.NOT_FOUND,
-  JobExistsError: grpc.status.ALREADY_EXISTS,
-  InvalidJobRequestError: grpc.status.INVALID_ARGUMENT,
-  JobInputError: grpc.status.INVALID_ARGUMENT,
-  BadListFileError: grpc.status.INVALID_ARGUMENT,
-  InvalidArgumentError: grpc.status.INVALID_ARGUMENT,
-  TooManyJobsError: grpc.status.RESOURCE_EXHAUSTED,
-  NotLeaderError: grpc.status.FAILED_PRECONDITION,
-  JobCompletedError: grpc.status.FAILED_PRECONDITION,
-  InvalidJobStateError: grpc.status.FAILED_PRECONDITION,
-  StaleEpochError: grpc.status.FAILED_PRECONDITION,
-  StoreBehindError: grpc.status.UNAVAILABLE,
-  StoreUnavailableError: grpc.status.UNAVAILABLE,
-};
+type ErrorClass = abstract new (...args: never[]) => Error;
 
-/** Maps a typed error to a gRPC status whose details are the user-facing message. */
+/** The status each error class answers with; any other error is INTERNAL. */
+const STATUS_BY_CLASS: readonly [ErrorClass, grpc.status][] = [
+  [UnknownModelError, grpc.status.NOT_FOUND],
+  [JobNotFoundError, grpc.status.NOT_FOUND],
+  [QueryNotFoundError, grpc.status.NOT_FOUND],
+  [JobExistsError, grpc.status.ALREADY_EXISTS],
+  [InvalidJobRequestError, grpc.status.INVALID_ARGUMENT],
+  [JobInputError, grpc.status.INVALID_ARGUMENT],
+  [BadListFileError, grpc.status.INVALID_ARGUMENT],
+  [InvalidArgumentError, grpc.status.INVALID_ARGUMENT],
+  [TooManyJobsError, grpc.status.RESOURCE_EXHAUSTED],
+  [NotLeaderError, grpc.status.FAILED_PRECONDITION],
+  [JobCompletedError, grpc.status.FAILED_PRECONDITION],
+  [InvalidJobStateError, grpc.status.FAILED_PRECONDITION],
+  [StaleEpochError, grpc.status.FAILED_PRECONDITION],
+  [StoreBehindError, grpc.status.UNAVAILABLE],
+  [StoreUnavailableError, grpc.status.UNAVAILABLE],
+];
+
+/** What the CLI user should do next, for refusals whose library message cannot know the CLI. */
+const USER_HINT: readonly [ErrorClass, string][] = [
+  [
+    TooManyJobsError,
+    'At most two jobs run at once by default: stop one (idunno stop-job <job>) or wait for one to complete, then start this one again',
+  ],
+];
+
+/**
+ * The ServiceError a control call fails with: the status of the error's class, its message (plus a
+ * hint for the CLI user) as details, and its class and fields in trailing metadata, from which
+ * clients rebuild the typed error.
+ */
 export function toStatus(err: unknown): grpc.ServiceError {
-  const name = err instanceof Error ? err.name : '';
-  let message = errorMessage(err);
-  if (name === 'TooManyJobsError') {
-    message = `${message}. At most two jobs run at once by default: stop one (idunno stop-job <job>) or wait for one to complete, then start this one again`;
-  }
-  return Object.assign(new Error(message), {
-    code: STATUS_BY_NAME[name] ?? grpc.status.INTERNAL,
-    details: message,
-    metadata: new grpc.Metadata(),
-  });
+  const code = STATUS_BY_CLASS.find(([cls]) => err instanceof cls)?.[1] ?? grpc.status.INTERNAL;
+  const hint = USER_HINT.find(([cls]) => err instanceof cls)?.[1];
+  const message = errorMessage(err);
+  return toServiceError(err, code, hint ? `${message}. ${hint}` : message);
 }
 
 function jobInfo(job: JobRecord): CoordJobInfo {

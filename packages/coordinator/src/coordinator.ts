@@ -1,25 +1,34 @@
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
+import {
+  CoordinatorConnection,
+  encodeError,
+  encodeResult,
+  fromServiceError,
+  invalidJobIdMessage,
+  isValidJobId,
+  MAX_TOP_K,
+  NotLeaderError,
+  StaleEpochError,
+  WorkerConnection,
+} from '@idunno/client';
 import { type Logger, silentLogger } from '@idunno/log';
 import { getModel } from '@idunno/models';
 import type { QueryResult__Output } from '@idunno/proto';
-import { Scheduler, TooManyJobsError } from '@idunno/scheduler';
+import { DuplicateJobError, Scheduler, TooManyJobsError } from '@idunno/scheduler';
 import {
   JobExistsError,
   type JobRecord,
   type JobSpec,
   LeaseClock,
   LeaseLostError,
-  StaleEpochError,
   type StateStore,
   StoreBehindError,
 } from '@idunno/state';
-import { WorkerConnection } from '@idunno/worker';
-import { CoordinatorConnection } from './client.js';
-import { InvalidJobRequestError, JobCompletedError, NotLeaderError } from './errors.js';
+import { InvalidJobRequestError, JobCompletedError } from './errors.js';
 import { expandJobInputs } from './job-input.js';
 import { StateMirror } from './mirror.js';
-import { type CoordinatorOptions, MAX_TOP_K, resolveCoordinatorOptions } from './options.js';
+import { type CoordinatorOptions, resolveCoordinatorOptions } from './options.js';
 import { type Task, Tracker, type TrackerStats } from './tracker.js';
 import type { WorkerDirectory, WorkerInfo } from './workers.js';
 
@@ -61,8 +70,6 @@ interface WorkerSlot {
   inFlight: number;
   backoffUntil: number;
 }
-
-const JOB_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**
  * One coordinator process's brain. Whether it is primary or standby is decided by the lease in
@@ -366,7 +373,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     try {
       this.scheduler.addJob({ jobId: job.jobId, expectedCost: getModel(job.model).relativeCost }, this.now());
     } catch (err) {
-      if (!(err instanceof Error && err.name === 'DuplicateJobError')) throw err;
+      if (!(err instanceof DuplicateJobError)) throw err;
     }
   }
 
@@ -632,18 +639,11 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const at = Math.round((performance.timeOrigin + performance.now()) * 100) / 100;
     const items = results
       .filter((r) => sent.has(r.queryId))
-      .map((r) => {
-        const isError = r.error !== null && r.error !== undefined;
-        const payload = isError
-          ? JSON.stringify({ code: r.error!.code, message: r.error!.message, worker: task.workerId })
-          : JSON.stringify({
-              topK: r.topK.map((c) => ({ index: c.index, label: c.label, probability: c.probability })),
-              worker: task.workerId,
-              ms: busyMs,
-              at,
-            });
-        return { queryId: r.queryId, kind: isError ? ('error' as const) : ('result' as const), payload };
-      });
+      .map((r) =>
+        r.error
+          ? encodeError(r.queryId, { code: r.error.code, message: r.error.message, worker: task.workerId })
+          : encodeResult(r.queryId, { topK: r.topK, worker: task.workerId, ms: busyMs, at }),
+      );
     let outcomes: Awaited<ReturnType<StateStore['recordOutcomes']>>;
     try {
       outcomes = await this.store.recordOutcomes(task.jobId, items, epoch);
@@ -674,7 +674,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     if (this.roleNow !== 'primary' || this.epochNow !== epoch) return;
     const reason = `${grpc.status[err.code] ?? err.code}: ${err.details ?? err.message}`;
     this.log.warn('task_failed', { taskId: task.taskId, workerId: task.workerId, reason });
-    if (err.code === grpc.status.FAILED_PRECONDITION && /epoch/.test(err.details ?? '')) {
+    if (fromServiceError(err) instanceof StaleEpochError) {
       // The worker has seen a newer epoch: another coordinator leads.
       this.demote('worker reports a newer epoch');
       return;
@@ -689,15 +689,22 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       this.attempts.set(key, n);
       if (n >= this.options.maxAttempts) failedForGood.push(q);
     }
-    for (const q of failedForGood) {
-      const payload = JSON.stringify({
-        code: 'TASK_FAILED',
-        message: `failed ${this.options.maxAttempts} times; last: ${reason}`,
-      });
+    if (failedForGood.length > 0) {
+      // One fenced call, like a reply's outcomes: an error is recorded once, exactly as a result is.
+      const items = failedForGood.map((q) =>
+        encodeError(q.id, {
+          code: 'TASK_FAILED',
+          message: `failed ${this.options.maxAttempts} times; last: ${reason}`,
+        }),
+      );
       try {
-        const outcome = await this.store.recordError(task.jobId, q.id, payload, epoch);
-        if (outcome === 'recorded') tracker.markRecorded(q.id, 'error', this.now() - task.sentAt, this.now());
-        else tracker.markKnownDone(q.id);
+        const outcomes = await this.store.recordOutcomes(task.jobId, items, epoch);
+        const now = this.now();
+        for (const [i, outcome] of outcomes.entries()) {
+          const id = items[i]!.queryId;
+          if (outcome === 'recorded') tracker.markRecorded(id, 'error', now - task.sentAt, now);
+          else if (outcome !== 'unknown-query') tracker.markKnownDone(id);
+        }
       } catch (e) {
         if (this.onFenced(e)) return;
       }
@@ -740,12 +747,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     topK?: number;
   }): Promise<JobRecord> {
     this.requirePrimary();
-    if (!JOB_ID_RE.test(req.jobId)) {
-      throw new InvalidJobRequestError(
-        'job_id',
-        `job name ${JSON.stringify(req.jobId)} is invalid: use 1-64 letters, digits, '.', '_' or '-'`,
-      );
-    }
+    if (!isValidJobId(req.jobId)) throw new InvalidJobRequestError('job_id', invalidJobIdMessage(req.jobId));
     getModel(req.model); // UnknownModelError lists the known models
     const batchSize = this.validBatchSize(req.batchSize ?? this.options.defaultBatchSize);
     const topK = req.topK ?? this.options.defaultTopK;

@@ -1,18 +1,3 @@
-/** This coordinator is a standby: changes go to the leader. */
-export class NotLeaderError extends Error {
-  override readonly name = 'NotLeaderError';
-  constructor(
-    readonly nodeId: string,
-    readonly leaderId: string | null,
-  ) {
-    super(
-      leaderId
-        ? `coordinator ${nodeId} is a standby; the leader is ${leaderId}: send changes there (the CLI does this by itself)`
-        : `coordinator ${nodeId} is a standby and no leader holds the lease right now; retry in a second`,
-    );
-  }
-}
-
 export class InvalidJobRequestError extends Error {
   override readonly name = 'InvalidJobRequestError';
   constructor(

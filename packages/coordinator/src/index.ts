@@ -1,4 +1,3 @@
-export { type ConnectionTimeouts, CoordinatorConnection } from './client.js';
 export { controlHandlers, type MemberView, serveControl, toStatus } from './control.js';
 export {
   Coordinator,
@@ -12,7 +11,6 @@ export {
   InvalidJobRequestError,
   JobCompletedError,
   JobInputError,
-  NotLeaderError,
 } from './errors.js';
 export { expandJobInputs, IMAGE_EXTENSIONS, MAX_JOB_QUERIES } from './job-input.js';
 export { compareIds, type MirroredJob, StateMirror } from './mirror.js';
@@ -23,10 +21,7 @@ export {
   DEFAULT_MAX_IN_FLIGHT_PER_WORKER,
   DEFAULT_MAX_RUNNING_JOBS,
   DEFAULT_TASK_TIMEOUT_MS,
-  DEFAULT_TOP_K,
   defaultCoordinatorOptions,
-  MAX_BATCH_SIZE,
-  MAX_TOP_K,
   resolveCoordinatorOptions,
 } from './options.js';
 export { ProcessingStats, type ProcessingSummary, RateWindow } from './stats.js';

@@ -1,3 +1,5 @@
+import { DEFAULT_TOP_K, MAX_BATCH_SIZE } from '@idunno/client';
+
 export interface CoordinatorOptions {
   /** This coordinator's id (lease holder name, logs). */
   nodeId: string;
@@ -29,7 +31,7 @@ export interface CoordinatorOptions {
   workerBackoffMs: number;
   /** @default 8 */
   defaultBatchSize: number;
-  /** @default 1024 */
+  /** Largest batch size this coordinator accepts (at most the contract's MAX_BATCH_SIZE). @default 1024 */
   maxBatchSize: number;
   /** @default 5 */
   defaultTopK: number;
@@ -40,9 +42,6 @@ export const DEFAULT_MAX_IN_FLIGHT_PER_WORKER = 2;
 export const DEFAULT_TASK_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RUNNING_JOBS = 2;
 export const DEFAULT_BATCH_SIZE = 8;
-export const MAX_BATCH_SIZE = 1024;
-export const DEFAULT_TOP_K = 5;
-export const MAX_TOP_K = 100;
 
 export function defaultCoordinatorOptions(nodeId: string, controlAddress: string): CoordinatorOptions {
   return {
@@ -77,6 +76,8 @@ export function resolveCoordinatorOptions(
     if (typeof v === 'number' && (!Number.isFinite(v) || v <= 0))
       throw new RangeError(`coordinator option ${k} must be positive, got ${v}`);
   }
+  if (o.maxBatchSize > MAX_BATCH_SIZE)
+    throw new RangeError(`maxBatchSize (${o.maxBatchSize}) must be at most ${MAX_BATCH_SIZE}`);
   if (o.leaseTickMs * 2 >= o.leaseTtlMs)
     throw new RangeError(`leaseTickMs (${o.leaseTickMs}) must be under half of leaseTtlMs (${o.leaseTtlMs})`);
   return o;

@@ -81,6 +81,7 @@ export type { QueryError, QueryError__Output } from './generated/idunno/worker/v
 export type { QueryResult, QueryResult__Output } from './generated/idunno/worker/v1/QueryResult.js';
 export type { StatusReply, StatusReply__Output } from './generated/idunno/worker/v1/StatusReply.js';
 export type { TaskEnvelope, TaskEnvelope__Output } from './generated/idunno/worker/v1/TaskEnvelope.js';
+export type { TaskFailure, TaskFailure__Output } from './generated/idunno/worker/v1/TaskFailure.js';
 export type { TaskOutcome, TaskOutcome__Output } from './generated/idunno/worker/v1/TaskOutcome.js';
 export type { TaskReply, TaskReply__Output } from './generated/idunno/worker/v1/TaskReply.js';
 export type { TaskRequest, TaskRequest__Output } from './generated/idunno/worker/v1/TaskRequest.js';

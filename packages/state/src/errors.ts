@@ -5,17 +5,12 @@ export abstract class StateStoreError extends Error {
   abstract override readonly name: string;
 }
 
-/** A fenced write carried an epoch older than the current one: the writer is no longer the leader. */
-export class StaleEpochError extends StateStoreError {
-  override readonly name = 'StaleEpochError';
-  constructor(
-    readonly epoch: number,
-    readonly current: number,
-    options?: ErrorOptions,
-  ) {
-    super(`write with epoch ${epoch} refused: epoch ${current} leads now; stop acting as leader`, options);
-  }
-}
+/**
+ * A fenced write carried an epoch older than the current one: the writer is no longer the leader.
+ * It is the contract's StaleEpochError (workers refuse stale tasks with the same class), so it
+ * crosses gRPC as itself; it is not a StateStoreError.
+ */
+export { StaleEpochError } from '@idunno/client';
 
 /**
  * A fenced write carried an epoch newer than the stored one (0 when Redis has none): Redis lost data

@@ -1,8 +1,10 @@
+import { JOB_ID_PATTERN, JOB_ID_RULE, MAX_BATCH_SIZE, MAX_TOP_K } from '@idunno/client';
 import { Redis, type RedisOptions } from 'ioredis';
 import { parseChange, parseInputs } from './changes.js';
 import {
   InvalidArgumentError,
   JobNotFoundError,
+  StaleEpochError,
   StateStoreError,
   StoreReplyError,
   StoreUnavailableError,
@@ -58,9 +60,6 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_RECONNECT_DELAY_MS = 1000;
 export const DEFAULT_CHANGE_STREAM_MAX_LEN = 100_000;
 export const DEFAULT_CHUNK_SIZE = 500;
-/** Largest batch size the store accepts; the CLI documents the same bound. */
-export const MAX_BATCH_SIZE = 1024;
-export const MAX_TOP_K = 1000;
 
 const silentLogger: StateLogger = { debug() {}, info() {}, warn() {} };
 
@@ -166,8 +165,6 @@ type ScriptArg = string | number;
 type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
 /** ioredis adds defined scripts as methods; this is their shape. */
 type WithScripts = Record<string, ScriptFn>;
-
-const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 class RedisStateStore implements StateStore {
   private readonly maxLen: number;
@@ -657,7 +654,7 @@ class RedisStateStore implements StateStore {
 const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|READONLY|CLUSTERDOWN|NOREPLICAS)\b/;
 
 function toStoreError(operation: string, err: unknown): Error {
-  if (err instanceof StateStoreError) return err;
+  if (err instanceof StateStoreError || err instanceof StaleEpochError) return err;
   if (err instanceof Error && err.name === 'ReplyError' && !TRANSIENT_REPLY.test(err.message)) {
     return new StoreReplyError(operation, err.message, { cause: err });
   }
@@ -718,8 +715,8 @@ function checkEpoch(epoch: number): void {
 }
 
 function checkJobId(jobId: string): void {
-  if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) {
-    throw new InvalidArgumentError('job id', jobId, 'letters, digits, ".", "_" or "-" (at most 128)');
+  if (typeof jobId !== 'string' || !JOB_ID_PATTERN.test(jobId)) {
+    throw new InvalidArgumentError('job id', jobId, JOB_ID_RULE);
   }
 }
 

@@ -67,7 +67,10 @@ export function replyCode(reply: unknown, operation: string): { code: number; re
 }
 
 /** The one place that turns negative script return codes into typed errors; undefined for success codes. */
-export function scriptError(reply: unknown, ctx: ScriptContext): StateStoreError | undefined {
+export function scriptError(
+  reply: unknown,
+  ctx: ScriptContext,
+): StateStoreError | StaleEpochError | undefined {
   const { code, rest } = replyCode(reply, ctx.operation);
   if (code >= 0) return undefined;
   const jobId = ctx.jobId ?? '';

@@ -1,5 +1,4 @@
-export { WorkerConnection } from './client.js';
-export { BadTaskError, StaleEpochError } from './errors.js';
+export { BadTaskError } from './errors.js';
 export {
   DEFAULT_MAX_TASK_QUERIES,
   DEFAULT_MAX_TOP_K,

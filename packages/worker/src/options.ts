@@ -7,8 +7,11 @@ export interface WorkerServiceOptions {
   maxTopK: number;
 }
 
-export const DEFAULT_MAX_TASK_QUERIES = 1024;
-export const DEFAULT_MAX_TOP_K = 100;
+import { MAX_BATCH_SIZE, MAX_TOP_K } from '@idunno/client';
+
+/** A task is at most one batch: the contract's largest batch size. */
+export const DEFAULT_MAX_TASK_QUERIES = MAX_BATCH_SIZE;
+export const DEFAULT_MAX_TOP_K = MAX_TOP_K;
 
 export function defaultWorkerServiceOptions(workerId: string): WorkerServiceOptions {
   return { workerId, maxTaskQueries: DEFAULT_MAX_TASK_QUERIES, maxTopK: DEFAULT_MAX_TOP_K };

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
+import { DEFAULT_TOP_K, errorFields, StaleEpochError, toServiceError as statusOf } from '@idunno/client';
 import { type Classifier, errorMessage, ModelLoadError } from '@idunno/inference';
-import { getModel, type ModelSpec } from '@idunno/models';
+import { getModel, ModelMissingError, type ModelSpec, UnknownModelError } from '@idunno/models';
 import {
   GRPC_CHANNEL_OPTIONS,
   type GRPCInferenceServiceHandlers,
@@ -9,13 +10,14 @@ import {
   type ModelInferResponse,
   type QueryResult,
   type TaskEnvelope__Output,
+  type TaskFailure,
   type TaskOutcome,
   type TaskReply,
   type TaskRequest__Output,
   type WorkerHandlers,
   workerProto,
 } from '@idunno/proto';
-import { BadTaskError, StaleEpochError } from './errors.js';
+import { BadTaskError } from './errors.js';
 import { defaultWorkerServiceOptions, type WorkerServiceOptions } from './options.js';
 
 /** Counters a worker exposes through Status and its logs. */
@@ -39,19 +41,31 @@ export interface WorkerEvents {
   rejected?: (info: { taskId: string; reason: string }) => void;
 }
 
-function status(code: grpc.status, details: string): grpc.ServiceError {
-  return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
+/** The status each error class answers with; anything else is INTERNAL. */
+const STATUS_BY_CLASS: readonly [abstract new (...args: never[]) => Error, grpc.status][] = [
+  [StaleEpochError, grpc.status.FAILED_PRECONDITION],
+  [BadTaskError, grpc.status.INVALID_ARGUMENT],
+  [UnknownModelError, grpc.status.NOT_FOUND],
+  [ModelMissingError, grpc.status.FAILED_PRECONDITION],
+  [ModelLoadError, grpc.status.FAILED_PRECONDITION],
+];
+
+/** The ServiceError a call fails with: status by class, the error's class and fields in metadata. */
+function toServiceError(err: unknown): grpc.ServiceError {
+  const code = STATUS_BY_CLASS.find(([cls]) => err instanceof cls)?.[1] ?? grpc.status.INTERNAL;
+  return statusOf(err, code, errorMessage(err));
 }
 
-function toServiceError(err: unknown): grpc.ServiceError {
-  if (err instanceof StaleEpochError) return status(grpc.status.FAILED_PRECONDITION, err.message);
-  if (err instanceof BadTaskError) return status(grpc.status.INVALID_ARGUMENT, err.message);
-  if (err instanceof Error && err.name === 'UnknownModelError')
-    return status(grpc.status.NOT_FOUND, err.message);
-  if (err instanceof Error && err.name === 'ModelMissingError')
-    return status(grpc.status.FAILED_PRECONDITION, err.message);
-  if (err instanceof ModelLoadError) return status(grpc.status.FAILED_PRECONDITION, err.message);
-  return status(grpc.status.INTERNAL, errorMessage(err));
+/** The same failure as a TaskFailure on the task stream (which has no per-message metadata). */
+function toTaskFailure(err: unknown): TaskFailure {
+  const e = toServiceError(err);
+  return {
+    code: e.code,
+    message: e.details,
+    ...(err instanceof Error
+      ? { errorName: err.name, errorFields: Buffer.from(JSON.stringify(errorFields(err)), 'utf8') }
+      : {}),
+  };
 }
 
 /**
@@ -123,7 +137,7 @@ export class WorkerService {
     if (task.epoch < this.counters.highestEpoch) {
       this.counters.staleTasksRejected++;
       this.events.rejected?.({ taskId: task.taskId, reason: 'stale epoch' });
-      throw new StaleEpochError(task.epoch, this.counters.highestEpoch);
+      throw new StaleEpochError(task.epoch, this.counters.highestEpoch, 'worker');
     }
     this.counters.highestEpoch = task.epoch;
     if (task.queries.length === 0) throw new BadTaskError(task.taskId, `task ${task.taskId} has no queries`);
@@ -133,7 +147,7 @@ export class WorkerService {
         `task ${task.taskId} has ${task.queries.length} queries; this worker accepts at most ${this.options.maxTaskQueries} per task (lower the job's batch size)`,
       );
     }
-    const k = task.topK === 0 ? 5 : task.topK;
+    const k = task.topK === 0 ? DEFAULT_TOP_K : task.topK;
     if (k > this.options.maxTopK)
       throw new BadTaskError(task.taskId, `top_k ${k} exceeds the maximum ${this.options.maxTopK}`);
     getModel(task.model); // UnknownModelError → NOT_FOUND before any work
@@ -263,10 +277,7 @@ export class WorkerService {
       const task = env.task;
       this.runTask(task).then(
         (results) => answer({ callId, reply: this.reply(task, results) }),
-        (err: unknown) => {
-          const e = toServiceError(err);
-          answer({ callId, failure: { code: e.code, message: e.details } });
-        },
+        (err: unknown) => answer({ callId, failure: toTaskFailure(err) }),
       );
     });
     call.on('end', () => handle.end());

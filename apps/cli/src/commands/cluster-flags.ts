@@ -1,12 +1,7 @@
 /** Flag parsing and local validation shared by the cluster commands (bad usage → UsageError → exit 2). */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { ClusterClient, ControlError, invalidJobIdMessage, isValidJobId } from '@idunno/client';
 import { UsageError } from '../args.js';
-import { ControlClient as Client, type ControlClient, reportControlError } from '../control.js';
-
-/** Same limits as the coordinator's, checked here so a typo fails before any network call. */
-export const MAX_BATCH_SIZE = 1024;
-export const MAX_TOP_K = 100;
-export const JOB_NAME_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Exit codes of every cluster command, for the help texts. */
 export const EXIT_CODES = `exit codes: 0 ok, 1 the coordinator refused the request (unknown job or model, job exists,
@@ -92,13 +87,9 @@ export function positionalArgs(
   return [...positionals];
 }
 
-/** A job name the coordinator will accept: 1-64 of letters, digits, '.', '_' and '-'. */
+/** A job name the coordinator will accept (the contract's job-id pattern). */
 export function jobName(value: string): string {
-  if (!JOB_NAME_RE.test(value)) {
-    throw new UsageError(
-      `job name ${JSON.stringify(value)} is invalid: use 1-64 letters, digits, '.', '_' or '-'`,
-    );
-  }
+  if (!isValidJobId(value)) throw new UsageError(invalidJobIdMessage(value));
   return value;
 }
 
@@ -122,11 +113,22 @@ export function countArg(what: string, value: string | undefined, fallback: numb
   return n;
 }
 
+/**
+ * The CLI's handling of a failed command: one `idunno: <message>` line on stderr, and the exit
+ * code of the condition (1 refused, 3 no cluster/coordinator/leader). Other errors are rethrown
+ * for main's handler (UsageError → 2).
+ */
+export function reportControlError(err: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
+  if (!(err instanceof ControlError)) throw err;
+  stderr.write(`idunno: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
+  return err.exitCode;
+}
+
 /** Runs a command against the cluster found from the environment; ControlErrors become one line and an exit code. */
-export async function withControl(run: (client: ControlClient) => Promise<number>): Promise<number> {
-  let client: ControlClient | undefined;
+export async function withControl(run: (client: ClusterClient) => Promise<number>): Promise<number> {
+  let client: ClusterClient | undefined;
   try {
-    client = Client.fromEnvironment();
+    client = ClusterClient.fromEnvironment();
     return await run(client);
   } catch (err) {
     return reportControlError(err);

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CoordinatorConnection } from '@idunno/coordinator';
+import { ClusterClient } from '@idunno/client';
 import { mirrorFromEnv } from '@idunno/models';
 import { positiveInt } from '../args.js';
 import { writeDemoImages } from '../demo-images.js';
@@ -69,18 +69,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
   });
   const onSignal = () => void cluster.stop().then(() => process.exit(130));
   process.once('SIGINT', onSignal);
-  let conn: CoordinatorConnection | undefined;
+  const client = new ClusterClient(cluster.coordinators.map((c) => c.address));
   try {
-    for (const c of cluster.coordinators) {
-      const candidate = new CoordinatorConnection(c.address);
-      for (let i = 0; i < 50 && !conn; i++) {
-        if ((await candidate.leader().catch(() => undefined))?.isLeader) conn = candidate;
-        else await new Promise((r) => setTimeout(r, 100));
-      }
-      if (conn) break;
-      candidate.close();
-    }
-    if (!conn) throw new Error('no coordinator took the lead');
+    await client.leader(); // waits out the election of the first leader
     const jobs = [
       { jobId: 'vit', model: vitModel, inputs: [await list('vit', vitQueries)], batchSize: 8 },
       {
@@ -90,11 +81,11 @@ export async function demoCommand(argv: string[]): Promise<number> {
         batchSize: 4,
       },
     ];
-    for (const j of jobs) await conn.addJob(j);
-    for (const j of jobs) await conn.startJob(j.jobId);
+    for (const j of jobs) await client.change((c) => c.addJob(j));
+    for (const j of jobs) await client.change((c) => c.startJob(j.jobId));
     const t0 = Date.now();
     for (;;) {
-      const stats = await conn.stats();
+      const stats = await client.read((c) => c.stats());
       const line = stats.jobs
         .map((s) => {
           const job = s.job!;
@@ -109,14 +100,14 @@ export async function demoCommand(argv: string[]): Promise<number> {
       const out = join(state, `results-${j.jobId}.jsonl`);
       const rows: string[] = [];
       let first = '';
-      for (let offset = 0; ; offset += 1000) {
-        const page = await conn.results(j.jobId, offset, 1000);
-        for (const r of page.results) {
-          const payload = JSON.parse(r.payload) as { topK?: { label: string; probability: number }[] };
-          first ||= `${r.uri.split('/').pop()} → ${payload.topK?.[0]?.label} (${payload.topK?.[0]?.probability.toFixed(3)})`;
-          rows.push(JSON.stringify({ queryId: r.queryId, uri: r.uri, kind: r.kind, ...payload }));
-        }
-        if (page.results.length < 1000) break;
+      for (const o of await client.allResults(j.jobId)) {
+        const top = o.kind === 'result' ? o.topK[0] : undefined;
+        first ||= `${o.uri.split('/').pop()} → ${top?.label} (${top?.probability.toFixed(3)})`;
+        // The stored payload's fields flat beside the query ({…, topK, worker, ms, at} or {…, code, message}).
+        const { queryId, uri, kind } = o;
+        rows.push(
+          JSON.stringify(o.kind === 'result' ? o : { queryId, uri, kind, ...o.error, worker: o.worker }),
+        );
       }
       await writeFile(out, `${rows.join('\n')}\n`);
       process.stdout.write(`${j.jobId}: ${rows.length} results in ${out} (e.g. ${first})\n`);
@@ -124,7 +115,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     process.stdout.write(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s; stopping the cluster\n`);
     return 0;
   } finally {
-    conn?.close();
+    client.close();
     process.off('SIGINT', onSignal);
     await cluster.stop();
   }

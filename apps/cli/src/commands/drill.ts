@@ -7,8 +7,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CoordinatorConnection } from '@idunno/coordinator';
-import type { CoordLeaderInfo__Output } from '@idunno/proto';
+import { ClusterClient, type CoordinatorConnection } from '@idunno/client';
 import { positiveInt, UsageError } from '../args.js';
 import { writeDemoImages } from '../demo-images.js';
 import { type LocalCluster, launchCluster, REPO } from '../launcher.js';
@@ -214,7 +213,12 @@ class DrillCluster {
   readonly done = new Map<string, number>();
   readonly totals = new Map<string, number>();
   readonly completed = new Set<string>();
-  private readonly conns = new Map<string, CoordinatorConnection>();
+  /** Short deadlines: a hung (SIGSTOPped) coordinator must not stall the sampler or a poll. */
+  readonly client = new ClusterClient(() => this.coordinators.map((c) => c.address), {
+    probeTimeoutMs: 1_000,
+    readTimeoutMs: 1_500,
+    retryIntervalMs: 100,
+  });
   private readonly busy = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   failures: string[] = [];
@@ -225,13 +229,7 @@ class DrillCluster {
   }
 
   conn(address: string): CoordinatorConnection {
-    let c = this.conns.get(address);
-    if (!c) {
-      // Short deadlines: a hung (SIGSTOPped) coordinator must not stall the sampler or a poll.
-      c = new CoordinatorConnection(address, { probeTimeoutMs: 1_500, readTimeoutMs: 1_500 });
-      this.conns.set(address, c);
-    }
-    return c;
+    return this.client.connection(address);
   }
 
   startSampling(): void {
@@ -278,16 +276,10 @@ class DrillCluster {
   async leader(timeoutMs = 30_000): Promise<Node & { epoch: number }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const answers = await Promise.all(
-        this.coordinators.map(async (c) => {
-          const info = await this.conn(c.address)
-            .leader(1_000)
-            .catch((): CoordLeaderInfo__Output | undefined => undefined);
-          return info?.isLeader ? { ...c, epoch: info.epoch } : undefined;
-        }),
-      );
-      const leaders = answers.filter((a) => a !== undefined).sort((a, b) => b.epoch - a.epoch);
-      if (leaders[0]) return leaders[0];
+      // ClusterClient waits while coordinators answer but none leads; none answering fails at once.
+      const ref = await this.client.leader(Math.max(0, deadline - Date.now())).catch(() => undefined);
+      const node = ref && this.coordinators.find((c) => c.address === ref.connection.address);
+      if (ref && node) return { ...node, epoch: ref.info.epoch };
       if (Date.now() > deadline)
         throw new MeasurementError(`no coordinator leads after ${timeoutMs / 1000} s`);
       await sleep(100);
@@ -332,7 +324,7 @@ class DrillCluster {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
-    for (const c of this.conns.values()) c.close();
+    this.client.close();
   }
 }
 
@@ -591,19 +583,14 @@ async function runDrills(
       );
   }
   progress('reading every result to count lost and duplicated queries');
-  const leader = await d.leader();
-  const c = d.conn(leader.address);
+  await d.leader();
   const jobs: JobRecord[] = [];
   for (const j of started) {
     const ids: string[] = [];
     let errors = 0;
-    for (let offset = 0; ; offset += 1000) {
-      const page = await readPage(c, j.jobId, offset);
-      for (const r of page) {
-        ids.push(r.queryId);
-        if (r.kind === 'error') errors++;
-      }
-      if (page.length < 1000) break;
+    for (const r of await d.client.allResults(j.jobId)) {
+      ids.push(r.queryId);
+      if (r.kind === 'error') errors++;
     }
     const total = d.totals.get(j.jobId) ?? 0;
     const loss = lossOf(total, ids);
@@ -636,18 +623,6 @@ async function runDrills(
     coordinators: d.coordinators.length,
     ok: lost === 0 && duplicated === 0 && d.failures.length === 0,
   };
-}
-
-/** One results page, retried across a takeover. */
-async function readPage(c: CoordinatorConnection, jobId: string, offset: number) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return (await c.results(jobId, offset, 1000)).results;
-    } catch (err) {
-      if (attempt >= 5) throw err;
-      await sleep(500);
-    }
-  }
 }
 
 async function runTrial(

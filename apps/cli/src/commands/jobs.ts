@@ -1,13 +1,12 @@
 /** Job changes: add-job, start-job, stop-job, set-batch-size. Each goes to the leader. */
 import { resolve } from 'node:path';
+import { MAX_BATCH_SIZE, MAX_TOP_K } from '@idunno/client';
 import type { CoordJobInfo__Output } from '@idunno/proto';
 import { UsageError } from '../args.js';
 import {
   boundedInt,
   EXIT_CODES,
   jobName,
-  MAX_BATCH_SIZE,
-  MAX_TOP_K,
   parseCommand,
   positionalArgs,
   printJson,

@@ -1,6 +1,7 @@
 /** show-results: pages through a job's recorded results to a table, a .jsonl or a .csv file. */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { type ClassScore, decodeOutcome, type Outcome, RESULTS_PAGE_SIZE } from '@idunno/client';
 import type { CoordResultRecord__Output } from '@idunno/proto';
 import { UsageError } from '../args.js';
 import { renderTable } from '../table.js';
@@ -14,9 +15,6 @@ import {
   stringFlag,
   withControl,
 } from './cluster-flags.js';
-
-/** Results asked per GetResults call. */
-export const RESULTS_PAGE_SIZE = 1000;
 
 export const SHOW_RESULTS_HELP = `usage: idunno show-results <job> [--limit n] [--offset n] [--out file.jsonl|file.csv] [--json]
 
@@ -36,54 +34,20 @@ options:
 
 ${EXIT_CODES}`;
 
-export interface ClassScore {
-  index: number;
-  label: string;
-  probability: number;
-}
-
-/** One result with its payload decoded. */
+/** One row as show-results prints and exports it: the outcome without its timing fields. */
 export type ResultRow =
   | { queryId: string; uri: string; kind: 'result'; topK: ClassScore[] }
   | { queryId: string; uri: string; kind: 'error'; error: { code: string; message: string } };
 
-function isClass(c: unknown): c is ClassScore {
-  const o = c as Partial<ClassScore> | null;
-  return typeof o?.index === 'number' && typeof o.label === 'string' && typeof o.probability === 'number';
+/** The row of a stored record (decoded by the contract's decoder; a bad payload is a BAD_PAYLOAD error row). */
+export function decodeResult(r: CoordResultRecord__Output): ResultRow {
+  return toRow(decodeOutcome(r));
 }
 
-/**
- * Decodes a record's JSON payload. A payload that is not what the coordinator promises becomes an
- * error row (BAD_PAYLOAD) rather than failing the whole listing.
- */
-export function decodeResult(r: CoordResultRecord__Output): ResultRow {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(r.payload);
-  } catch {
-    payload = undefined;
-  }
-  const p = (payload ?? {}) as { topK?: unknown; code?: unknown; message?: unknown };
-  if (r.kind === 'result' && Array.isArray(p.topK) && p.topK.every(isClass)) {
-    return { queryId: r.queryId, uri: r.uri, kind: 'result', topK: p.topK };
-  }
-  if (r.kind === 'error' && payload !== undefined) {
-    return {
-      queryId: r.queryId,
-      uri: r.uri,
-      kind: 'error',
-      error: { code: String(p.code ?? 'UNKNOWN'), message: String(p.message ?? '') },
-    };
-  }
-  return {
-    queryId: r.queryId,
-    uri: r.uri,
-    kind: 'error',
-    error: {
-      code: 'BAD_PAYLOAD',
-      message: `unreadable ${r.kind || 'record'} payload: ${r.payload.slice(0, 200)}`,
-    },
-  };
+export function toRow(o: Outcome): ResultRow {
+  return o.kind === 'result'
+    ? { queryId: o.queryId, uri: o.uri, kind: 'result', topK: o.topK }
+    : { queryId: o.queryId, uri: o.uri, kind: 'error', error: o.error };
 }
 
 /** RFC 4180 quoting: a field with a comma, quote, CR or LF (or edge spaces) is quoted, quotes doubled. */
@@ -180,18 +144,14 @@ export async function showResultsCommand(argv: string[]): Promise<number> {
         if (format === 'csv') await write(stream, `${CSV_HEADER}\n`);
       }
       // Each page is its own read, so a takeover between pages only costs a re-probe.
-      for (let at = offset; written < limit; ) {
-        const want = Math.min(RESULTS_PAGE_SIZE, limit - written);
-        const page = await client.read((c) => c.results(jobId, at, want));
+      for await (const page of client.resultPages(jobId, { offset, limit, pageSize: RESULTS_PAGE_SIZE })) {
         total = page.totalRecorded;
-        const rows = page.results.map(decodeResult);
+        const rows = page.outcomes.map(toRow);
         if (stream) {
           const text = rows.map((r) => (format === 'csv' ? csvLine(r) : jsonLine(r))).join('\n');
           if (text) await write(stream, `${text}\n`);
         } else collected.push(...rows);
         written += rows.length;
-        at += rows.length;
-        if (rows.length < want) break;
       }
     } finally {
       if (stream) {

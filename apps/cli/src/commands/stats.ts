@@ -1,11 +1,12 @@
 /** Reads about jobs: get-job-stats (C1, C2, progress, ETA) and get-job-assigned-vms. */
+
+import { type ClusterClient, ControlError } from '@idunno/client';
 import type {
   CoordAssignmentList__Output,
   CoordJobStats__Output,
   CoordJobStatsList__Output,
   CoordLeaderInfo__Output,
 } from '@idunno/proto';
-import { type ControlClient, ControlError } from '../control.js';
 import { renderFields, renderTable } from '../table.js';
 import {
   booleanFlag,
@@ -113,7 +114,7 @@ export function jobStatsJson(list: CoordJobStatsList__Output, answeredBy?: Coord
   };
 }
 
-async function fetchStats(client: ControlClient, jobId: string) {
+async function fetchStats(client: ClusterClient, jobId: string) {
   return client.read(async (c, info) => ({ list: await c.stats(jobId), info }));
 }
 
@@ -150,7 +151,7 @@ export async function getJobStatsCommand(argv: string[]): Promise<number> {
  * refused read (unknown job) ends the watch with the refusal's exit code.
  */
 async function watch(
-  client: ControlClient,
+  client: ClusterClient,
   jobId: string,
   intervalMs: number,
   print: (r: { list: CoordJobStatsList__Output; info: CoordLeaderInfo__Output }) => void,

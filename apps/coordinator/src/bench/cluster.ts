@@ -16,7 +16,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CoordinatorConnection } from '@idunno/coordinator';
+import { ClusterClient, type CoordinatorConnection } from '@idunno/client';
 import { Classifier } from '@idunno/inference';
 import {
   gradientPng,
@@ -159,41 +159,31 @@ function headline(measure: string, value: string, target: string, met: boolean):
  * an unreachable coordinator is retried on the new leader, and takeovers are counted.
  */
 class Control {
-  private conn: CoordinatorConnection | undefined;
-  constructor(readonly cluster: TestCluster) {}
-
-  async leader(): Promise<CoordinatorConnection> {
-    if (this.conn) return this.conn;
-    this.conn = await waitFor(
-      async () => {
-        for (const address of this.cluster.controlAddresses()) {
-          const conn = new CoordinatorConnection(address);
-          const info = await conn.leader(1_000).catch(() => undefined);
-          if (info?.isLeader) return conn;
-          conn.close();
-        }
-        return undefined;
-      },
-      { timeoutMs: 30_000, intervalMs: 50, message: 'a coordinator that leads' },
-    );
-    return this.conn;
+  private readonly client: ClusterClient;
+  private leaderAddress = '';
+  constructor(readonly cluster: TestCluster) {
+    this.client = new ClusterClient(() => cluster.controlAddresses(), {
+      probeTimeoutMs: 1_000,
+      retryIntervalMs: 100,
+    });
   }
 
+  async leader(): Promise<CoordinatorConnection> {
+    const ref = await waitFor(() => this.client.leader(), {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+      message: 'a coordinator that leads',
+    });
+    this.leaderAddress = ref.connection.address;
+    return ref.connection;
+  }
+
+  /** A call on the leader, retried on the new one after a takeover (ClusterClient's policy). */
   async call<T>(fn: (c: CoordinatorConnection) => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const c = await this.leader();
-      try {
-        return await fn(c);
-      } catch (err) {
-        const code = (err as { code?: number }).code;
-        if (attempt >= 20 || (code !== 9 && code !== 14)) throw err;
-        if (this.conn === c) {
-          this.conn = undefined;
-          c.close();
-        }
-        await sleep(100);
-      }
-    }
+    return this.client.change(async (c) => {
+      this.leaderAddress = c.address;
+      return fn(c);
+    });
   }
 
   /** Times a coordinator became primary after the first one did. */
@@ -205,13 +195,11 @@ class Control {
   }
 
   leaderPid(): number {
-    const address = this.conn?.address;
-    return this.cluster.coordinators.find((c) => String(c.ready.address) === address)?.pid ?? -1;
+    return this.cluster.coordinators.find((c) => String(c.ready.address) === this.leaderAddress)?.pid ?? -1;
   }
 
   close(): void {
-    this.conn?.close();
-    this.conn = undefined;
+    this.client.close();
   }
 }
 

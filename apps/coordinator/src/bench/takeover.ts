@@ -7,8 +7,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CoordinatorConnection } from '@idunno/coordinator';
-import { startCluster, type TestCluster, waitFor, writeSyntheticImages } from '@idunno/testkit';
+import { ClusterClient, type CoordinatorConnection } from '@idunno/client';
+import { startCluster, waitFor, writeSyntheticImages } from '@idunno/testkit';
 import { lineChart } from './svg.js';
 
 const { values } = parseArgs({
@@ -21,28 +21,25 @@ const { values } = parseArgs({
 const SECONDS = Number(values.seconds);
 const KILL_AT = Number(values['kill-at']);
 
-async function leader(cluster: TestCluster): Promise<CoordinatorConnection> {
-  return waitFor(
-    async () => {
-      for (const a of cluster.controlAddresses()) {
-        const c = new CoordinatorConnection(a);
-        if ((await c.leader(500).catch(() => undefined))?.isLeader) return c;
-        c.close();
-      }
-      return undefined;
-    },
-    { timeoutMs: 30_000, intervalMs: 100, message: 'a leader' },
-  );
+/** The coordinator that leads now (ClusterClient's discovery), waiting up to 30 s for one. */
+async function leader(client: ClusterClient): Promise<CoordinatorConnection> {
+  const ref = await waitFor(() => client.leader(), {
+    timeoutMs: 30_000,
+    intervalMs: 100,
+    message: 'a leader',
+  });
+  return ref.connection;
 }
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'idunno-takeover-'));
   const cluster = await startCluster({ workers: 2, workerArgs: ['--preload', 'vit-tiny-untrained,tiny'] });
+  const client = new ClusterClient(() => cluster.controlAddresses(), { probeTimeoutMs: 500 });
   try {
     const images = await writeSyntheticImages(join(dir, 'img'), 12);
     const list = join(dir, 'list.txt');
     await writeFile(list, Array.from({ length: 20_000 }, (_, i) => images[i % images.length]).join('\n'));
-    let conn = await leader(cluster);
+    let conn = await leader(client);
     await conn.addJob({ jobId: 'vit', model: 'vit-tiny-untrained', inputs: [list], batchSize: 8 });
     await conn.addJob({ jobId: 'tiny', model: 'tiny', inputs: [list], batchSize: 16 });
     await conn.startJob('vit');
@@ -57,8 +54,7 @@ async function main(): Promise<void> {
         const primary = cluster.coordinators.find((c) => String(c.ready.address) === conn.address)!;
         primary.kill('SIGKILL');
         killedAt = t;
-        conn.close();
-        conn = await leader(cluster);
+        conn = await leader(client);
         leaderAgainAt = (performance.now() - t0) / 1000;
       }
       const stats = await conn.stats().catch(() => undefined);
@@ -101,8 +97,8 @@ async function main(): Promise<void> {
         ],
       }),
     );
-    conn.close();
   } finally {
+    client.close();
     await cluster.stop();
     await rm(dir, { recursive: true, force: true });
   }

@@ -11,6 +11,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
+import { WorkerConnection } from '@idunno/client';
 import { Classifier, imageElements, preprocessInto, type QueryTimings } from '@idunno/inference';
 import { getModel, type ModelSpec, type PreprocessSpec } from '@idunno/models';
 import type { GRPCInferenceServiceClient } from '@idunno/proto';
@@ -23,7 +24,6 @@ import {
   writeSyntheticImages,
 } from '@idunno/testkit';
 import sharp from 'sharp';
-import { WorkerConnection } from '../client.js';
 
 const { values } = parseArgs({
   options: {

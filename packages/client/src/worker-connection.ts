@@ -6,6 +6,7 @@ import {
   type LoadModelReply__Output,
   type StatusReply__Output,
   type TaskEnvelope,
+  type TaskFailure__Output,
   type TaskOutcome__Output,
   type TaskReply__Output,
   type TaskRequest,
@@ -13,27 +14,21 @@ import {
   workerProto,
 } from '@idunno/proto';
 
-type Unary<Req, Res> = (
-  req: Req,
-  meta: grpc.Metadata,
-  opts: grpc.CallOptions,
-  cb: (err: grpc.ServiceError | null, res?: Res) => void,
-) => grpc.ClientUnaryCall;
+import { ERROR_FIELDS_KEY, ERROR_NAME_KEY } from './errors.js';
+import { serviceError as failure, type UnaryMethod as Unary, unaryCall } from './grpc-call.js';
 
 function call<Req, Res>(fn: Unary<Req, Res>, self: grpc.Client, req: Req, timeoutMs: number): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    fn.call(self, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) =>
-      err ? reject(err) : resolve(res as Res),
-    );
-  });
+  return unaryCall(self, fn, req, timeoutMs);
 }
 
-function failure(code: grpc.status, details: string): grpc.ServiceError {
-  return Object.assign(new Error(`${code} ${grpc.status[code]}: ${details}`), {
-    code,
-    details,
-    metadata: new grpc.Metadata(),
-  });
+/** A TaskFailure as the ServiceError a unary RunTask would have failed with, metadata included. */
+function taskFailure(f: TaskFailure__Output): grpc.ServiceError {
+  const metadata = new grpc.Metadata();
+  if (f.errorName) {
+    metadata.set(ERROR_NAME_KEY, f.errorName);
+    metadata.set(ERROR_FIELDS_KEY, Buffer.from(f.errorFields ?? Buffer.alloc(0)));
+  }
+  return failure(f.code, f.message, metadata);
 }
 
 interface Pending {
@@ -108,7 +103,7 @@ export class WorkerConnection {
       if (!p) return; // timed out already
       stream.pending.delete(outcome.callId);
       clearTimeout(p.timer);
-      if (outcome.failure) p.reject(failure(outcome.failure.code, outcome.failure.message));
+      if (outcome.failure) p.reject(taskFailure(outcome.failure));
       else if (outcome.reply) p.resolve(outcome.reply);
       else p.reject(failure(grpc.status.INTERNAL, 'task outcome with neither reply nor failure'));
     });

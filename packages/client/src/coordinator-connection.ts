@@ -11,12 +11,7 @@ import {
   GRPC_CHANNEL_OPTIONS,
 } from '@idunno/proto';
 
-type Method<Req, Res> = (
-  req: Req,
-  meta: grpc.Metadata,
-  opts: grpc.CallOptions,
-  cb: (e: grpc.ServiceError | null, r?: Res) => void,
-) => unknown;
+import { type UnaryMethod, unaryCall } from './grpc-call.js';
 
 /** Deadlines of a {@link CoordinatorConnection}'s calls, by kind. */
 export interface ConnectionTimeouts {
@@ -28,7 +23,7 @@ export interface ConnectionTimeouts {
   changeTimeoutMs: number;
 }
 
-const DEFAULT_TIMEOUTS: ConnectionTimeouts = {
+export const DEFAULT_CONNECTION_TIMEOUTS: Readonly<ConnectionTimeouts> = {
   probeTimeoutMs: 2_000,
   readTimeoutMs: 10_000,
   changeTimeoutMs: 60_000,
@@ -45,8 +40,9 @@ const CONTROL_CHANNEL_OPTIONS: grpc.ChannelOptions = {
 };
 
 /**
- * Promise client for one coordinator's control API: the CLI, the launcher, tests, benchmarks and a
- * standby's probe of its leader. Calls reject with grpc ServiceErrors.
+ * Promise client for one coordinator's control API at one address: a standby's probe of its
+ * leader, and the connections a {@link ClusterClient} keeps. Calls reject with grpc-js
+ * ServiceErrors (`fromServiceError` rebuilds the typed error a coordinator sent).
  */
 export class CoordinatorConnection {
   private readonly client: CoordinatorClient;
@@ -55,7 +51,7 @@ export class CoordinatorConnection {
     readonly address: string,
     timeouts: Partial<ConnectionTimeouts> = {},
   ) {
-    this.timeouts = { ...DEFAULT_TIMEOUTS, ...timeouts };
+    this.timeouts = { ...DEFAULT_CONNECTION_TIMEOUTS, ...timeouts };
     this.client = new (coordinatorProto().idunno.coordinator.v1.Coordinator)(
       address,
       grpc.credentials.createInsecure(),
@@ -64,12 +60,7 @@ export class CoordinatorConnection {
   }
 
   private call<Req, Res>(name: keyof CoordinatorClient, req: Req, timeoutMs: number): Promise<Res> {
-    const fn = this.client[name] as unknown as Method<Req, Res>;
-    return new Promise((resolve, reject) =>
-      fn.call(this.client, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) =>
-        err ? reject(err) : resolve(res as Res),
-      ),
-    );
+    return unaryCall(this.client, this.client[name] as unknown as UnaryMethod<Req, Res>, req, timeoutMs);
   }
 
   addJob(req: {

@@ -1,0 +1,75 @@
+export {
+  ClusterClient,
+  type ClusterClientOptions,
+  connectLeader,
+  DEFAULT_CHANGE_TIMEOUT_MS,
+  DEFAULT_PROBE_TIMEOUT_MS,
+  DEFAULT_READ_TIMEOUT_MS,
+  DEFAULT_RETRY_INTERVAL_MS,
+  DEFAULT_RETRY_MS,
+  defaultClusterClientOptions,
+  describeFailure,
+  type LeaderRef,
+  type Probe,
+  pickLeader,
+  RESULTS_PAGE_SIZE,
+  type ResultsPage,
+} from './cluster-client.js';
+export {
+  CLUSTER_FILE,
+  COORDINATORS_ENV,
+  type CoordinatorSource,
+  findClusterFile,
+  parseAddresses,
+  readClusterFile,
+  resolveCoordinators,
+} from './cluster-file.js';
+export {
+  type ConnectionTimeouts,
+  CoordinatorConnection,
+  DEFAULT_CONNECTION_TIMEOUTS,
+} from './coordinator-connection.js';
+export {
+  ClusterConfigError,
+  ControlError,
+  ControlRequestError,
+  type EpochRefuser,
+  ERROR_FIELDS_KEY,
+  ERROR_NAME_KEY,
+  errorFields,
+  errorMetadata,
+  fromServiceError,
+  NoClusterError,
+  NoCoordinatorError,
+  NoLeaderError,
+  NotLeaderError,
+  RemoteError,
+  type RemoteErrorInfo,
+  remoteErrorInfo,
+  StaleEpochError,
+  toServiceError,
+} from './errors.js';
+export { isServiceError, serviceError, type UnaryMethod, unaryCall } from './grpc-call.js';
+export {
+  DEFAULT_TOP_K,
+  inRange,
+  invalidJobIdMessage,
+  isValidJobId,
+  JOB_ID_PATTERN,
+  JOB_ID_RULE,
+  MAX_BATCH_SIZE,
+  MAX_JOB_ID_LENGTH,
+  MAX_TOP_K,
+} from './limits.js';
+export {
+  type ClassScore,
+  decodeOutcome,
+  type EncodedOutcome,
+  type ErrorPayload,
+  encodeError,
+  encodeResult,
+  type Outcome,
+  type OutcomeKind,
+  type ResultPayload,
+} from './outcome.js';
+export { WorkerConnection } from './worker-connection.js';
