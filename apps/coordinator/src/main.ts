@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-// idunno coordinator: primary or standby, decided by the lease in Redis. Thin: flags → wiring.
+// idunno coordinator: primary or standby, decided by the lease in Redis. Flags → node → signals.
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Coordinator, type MemberView, serveControl, type WorkerDirectory } from '@idunno/coordinator';
+import { type CoordinatorEvents, createCoordinatorNode, DEFAULT_LEASE_TTL_MS } from '@idunno/coordinator';
 import { startDashboard } from '@idunno/dashboard';
 import { jsonLogger } from '@idunno/log';
-import { isProfileName, startMembership } from '@idunno/membership';
-import { createRedisStateStore } from '@idunno/state';
+import { isProfileName } from '@idunno/membership';
 
 const HELP = `usage: idunno-coordinator --redis-url <url> [options]
 
@@ -22,7 +21,7 @@ options:
   --seeds <h:p,…>          gossip members to join through (default none: first node)
   --id <name>              node id (default coordinator-<hostname>-<pid>)
   --profile lan|local      timing profile: gossip and lease (default lan)
-  --lease-ttl-ms <n>       leader lease TTL (default 2000)
+  --lease-ttl-ms <n>       leader lease TTL (default ${DEFAULT_LEASE_TTL_MS})
   --max-running-jobs <n>   jobs running at once (default 2)
   --max-in-flight <n>      tasks in flight per worker (default 2: the next batch is on the worker
                            before the current one ends; 1 measures per-query latency unpipelined)
@@ -32,6 +31,9 @@ options:
 
 Prints JSON lines on stdout: {"event":"listening",…} once serving, then {"event":"role",…},
 {"event":"first-dispatch",…}, {"event":"worker-lost",…}, {"event":"job-completed",…}.`;
+
+/** Coordinator events printed on stdout as JSON lines: the launcher and the tests read them. */
+const STDOUT_EVENTS = ['role', 'first-dispatch', 'worker-lost', 'job-completed', 'job-started'] as const;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -59,115 +61,48 @@ async function main(): Promise<void> {
   if (!redisUrl) throw new Error('no Redis: pass --redis-url or set REDIS_URL');
   if (!isProfileName(values.profile))
     throw new Error(`--profile must be lan or local, got ${values.profile}`);
-  const profile = values.profile;
   const nodeId = values.id ?? `coordinator-${hostname()}-${process.pid}`;
   const log = jsonLogger({ base: { node: nodeId, role: 'coordinator' } });
   const emit = (event: string, fields: object) =>
     process.stdout.write(`${JSON.stringify({ event, node: nodeId, at: Date.now(), ...fields })}\n`);
 
-  const store = await createRedisStateStore({ url: redisUrl, logger: log.child({ part: 'state' }) });
-  const membership = await startMembership({
+  const node = await createCoordinatorNode({
     nodeId,
-    bindHost: values.host,
-    bindPort: Number(values['gossip-port']),
+    redisUrl,
+    host: values.host,
+    port: Number(values.port),
+    gossipPort: Number(values['gossip-port']),
     seeds: values.seeds.split(',').filter(Boolean),
-    meta: { role: 'coordinator', grpcAddress: '', models: [], labels: {} },
-    profile,
-    logger: log.child({ part: 'membership' }),
-  });
-  const directory: WorkerDirectory = {
-    workers: () =>
-      membership
-        .members()
-        .filter(
-          (m) =>
-            m.meta.role === 'worker' && (m.state === 'alive' || m.state === 'suspect') && m.meta.grpcAddress,
-        )
-        .map((m) => ({ id: m.id, address: m.meta.grpcAddress })),
-    onChange: (listener) => {
-      membership.on('change', () => listener());
-    },
-  };
-  // 2 s for both profiles: a 1-s lease flapped on a 2-core machine saturated by inference.
-  const leaseTtlMs = Number(values['lease-ttl-ms'] ?? 2000);
-  const coordinator = new Coordinator(
-    store,
-    directory,
-    {
-      nodeId,
-      controlAddress: '',
-      leaseTtlMs,
+    profile: values.profile,
+    coordinator: {
+      ...(values['lease-ttl-ms'] ? { leaseTtlMs: Number(values['lease-ttl-ms']) } : {}),
       ...(values['max-running-jobs'] ? { maxRunningJobs: Number(values['max-running-jobs']) } : {}),
       ...(values['max-in-flight'] ? { maxInFlightPerWorker: Number(values['max-in-flight']) } : {}),
     },
-    log,
-  );
-  // Gossip tells a standby where the leader's control API is and whether it died (early takeover).
-  coordinator.peers = {
-    controlAddress: (id) => membership.member(id)?.meta.grpcAddress || undefined,
-    isDead: (id) => {
-      const state = membership.member(id)?.state;
-      return state === 'dead' || state === 'left';
+    dashboard: {
+      start: startDashboard,
+      host: values['dashboard-host'],
+      port: Number(values['dashboard-port']),
     },
-  };
-  const members = (): MemberView[] =>
-    membership.members().map((m) => ({
-      id: m.id,
-      role: m.meta.role,
-      state: m.state,
-      address: m.meta.grpcAddress || m.address,
-      models: m.meta.models,
-      incarnation: m.incarnation,
-    }));
-  const { server, port } = await serveControl(coordinator, members, values.host, Number(values.port));
-  const address = `${values.host}:${port}`;
-  coordinator.setControlAddress(address);
-  membership.updateMeta({ grpcAddress: address });
-
-  coordinator.on('role', (e) => emit('role', e));
-  coordinator.on('first-dispatch', (e) => emit('first-dispatch', e));
-  coordinator.on('worker-lost', (e) => emit('worker-lost', e));
-  coordinator.on('job-completed', (e) => emit('job-completed', e));
-  coordinator.on('job-started', (e) => emit('job-started', e));
-
-  // Web dashboard, SSE and /metrics. Its URL goes into gossip (labels.dashboard) so a page whose
-  // coordinator dies can find the others' dashboards, and into the listening line for tests.
-  const dashboard = await startDashboard({
-    coordinator,
-    members: () =>
-      membership.members().map((m) => ({
-        id: m.id,
-        role: m.meta.role,
-        state: m.state,
-        address: m.meta.grpcAddress || m.address,
-        models: m.meta.models,
-        labels: m.meta.labels,
-      })),
-    host: values['dashboard-host'],
-    port: Number(values['dashboard-port']),
-    logger: log.child({ part: 'dashboard' }),
+    logger: log,
   });
-  membership.updateMeta({ labels: { dashboard: dashboard.url } });
+  for (const name of STDOUT_EVENTS) {
+    node.coordinator.on(name, (e: CoordinatorEvents[typeof name][0]) => emit(name, e));
+  }
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info('shutting_down', { signal });
-    void (async () => {
-      await coordinator.stop();
-      await membership.leave().catch(() => {});
-      await dashboard.close().catch(() => {});
-      server.forceShutdown();
-      await store.close().catch(() => {});
-      process.exit(0);
-    })();
+    void node.stop().then(() => process.exit(0));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  coordinator.start();
-  emit('listening', { address, gossip: membership.address, pid: process.pid, dashboard: dashboard.url });
-  log.info('listening', { address, gossip: membership.address });
+  node.start();
+  const { address, gossip, dashboardUrl } = node;
+  emit('listening', { address, gossip, pid: process.pid, dashboard: dashboardUrl });
+  log.info('listening', { address, gossip });
 }
 
 main().catch((err: unknown) => {

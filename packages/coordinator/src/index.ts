@@ -1,19 +1,30 @@
-export { controlHandlers, type MemberView, serveControl, toStatus } from './control.js';
-export {
-  Coordinator,
-  type CoordinatorEvents,
-  type JobView,
-  type PeerView,
-  type Role,
-} from './coordinator.js';
+export { controlHandlers, serveControl, toStatus } from './control-service.js';
+export { Coordinator } from './coordinator.js';
 export {
   BadListFileError,
   InvalidJobRequestError,
   JobCompletedError,
   JobInputError,
 } from './errors.js';
+export {
+  gossipPeerView,
+  gossipWorkerDirectory,
+  isDispatchable,
+  type MembershipView,
+  type MemberView,
+  memberViews,
+} from './gossip-directory.js';
+export type { AddJobRequest } from './job-control.js';
 export { expandJobInputs, IMAGE_EXTENSIONS, MAX_JOB_QUERIES } from './job-input.js';
+export type { JobAssignment, JobView } from './job-views.js';
+export type { PeerView } from './leadership.js';
 export { compareIds, type MirroredJob, StateMirror } from './mirror.js';
+export {
+  type CoordinatorNode,
+  type CoordinatorNodeOptions,
+  createCoordinatorNode,
+  type DashboardStarter,
+} from './node.js';
 export {
   type CoordinatorOptions,
   DEFAULT_BATCH_SIZE,
@@ -24,6 +35,22 @@ export {
   defaultCoordinatorOptions,
   resolveCoordinatorOptions,
 } from './options.js';
+export {
+  type Cancel,
+  type Clock,
+  type CoordinatorPorts,
+  GrpcLeaderProbe,
+  grpcWorkerLinks,
+  type LeaderProbe,
+  type ProbeAnswer,
+  realClock,
+  realPorts,
+  realTimers,
+  type Timers,
+  type WorkerLink,
+  type WorkerLinks,
+} from './ports.js';
 export { ProcessingStats, type ProcessingSummary, RateWindow } from './stats.js';
+export type { CoordinatorEvents, Role } from './term.js';
 export { type Task, Tracker, type TrackerStats } from './tracker.js';
 export { StaticWorkerDirectory, type WorkerDirectory, type WorkerInfo } from './workers.js';

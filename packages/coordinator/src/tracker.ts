@@ -35,7 +35,7 @@ export interface TrackerStats {
  */
 export class Tracker {
   readonly jobId: string;
-  job: JobRecord;
+  private record: JobRecord;
   private readonly queries = new Map<string, Query>();
   private readonly recorded = new Set<string>();
   private readonly waiting: Query[] = [];
@@ -59,7 +59,7 @@ export class Tracker {
     now: number,
   ) {
     this.jobId = job.jobId;
-    this.job = job;
+    this.record = job;
     this.startedAt = now;
     for (const id of recorded) this.recorded.add(id);
     this.errors = errorCount;
@@ -67,6 +67,21 @@ export class Tracker {
       this.queries.set(q.id, q);
       if (!this.recorded.has(q.id)) this.waiting.push(q);
     }
+  }
+
+  /** The job as this Tracker knows it (state and batch size change through the methods below). */
+  get job(): JobRecord {
+    return this.record;
+  }
+
+  /** Takes effect on the next batch; batches in flight keep their size. */
+  setBatchSize(batchSize: number): void {
+    this.record = { ...this.record, batchSize };
+  }
+
+  /** The job's last outcome is recorded and the store says so; `at` is wall-clock ms. */
+  complete(at: number): void {
+    this.record = { ...this.record, state: 'completed', completedAt: at };
   }
 
   get total(): number {
@@ -113,9 +128,6 @@ export class Tracker {
   get inFlightTaskCount(): number {
     return this.tasks.size;
   }
-
-  /** Replies whose outcomes are being written to the store (set by the coordinator around the write). */
-  recording = 0;
 
   /** Takes up to `n` waiting queries (retries first) for a new task. */
   takeBatch(n: number): Query[] {

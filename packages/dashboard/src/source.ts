@@ -1,44 +1,30 @@
 /**
- * What the dashboard reads from a coordinator. `Coordinator` from @idunno/coordinator satisfies
- * these structurally (checked where apps/coordinator passes one in); declaring them here keeps
- * this package free of Redis and gRPC, so its tests drive it with a plain object.
+ * What the dashboard reads from a coordinator: narrow views of @idunno/coordinator's own types
+ * (imported as types only, so this package loads neither Redis nor gRPC, and its tests drive it
+ * with a plain object). `Coordinator` satisfies `DashboardSource`.
  */
+import type {
+  CoordinatorEvents,
+  JobView,
+  MemberView,
+  ProcessingSummary,
+  Role,
+  TrackerStats,
+} from '@idunno/coordinator';
 
-export type DashboardRole = 'primary' | 'standby';
+export type DashboardRole = Role;
 
 /** The stored job record, as far as the dashboard shows it. */
-export interface DashboardJobRecord {
-  jobId: string;
-  model: string;
-  state: string;
-  totalQueries: number;
-  /** Queries with an outcome, errors included. */
-  done: number;
-  errors: number;
-}
+export type DashboardJobRecord = Pick<
+  JobView['job'],
+  'jobId' | 'model' | 'state' | 'totalQueries' | 'done' | 'errors'
+>;
 
 /** Processing time (C2) of one job's recorded queries. */
-export interface DashboardProcessing {
-  meanMs: number;
-  stddevMs: number;
-  medianMs: number;
-  p90Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-}
+export type DashboardProcessing = ProcessingSummary;
 
 /** Live tracker stats: present only on the primary. */
-export interface DashboardJobStats {
-  total: number;
-  done: number;
-  errors: number;
-  pending: number;
-  inFlight: number;
-  rateQps: number;
-  processing: DashboardProcessing;
-  etaS: number;
-  redispatched: number;
-}
+export type DashboardJobStats = TrackerStats;
 
 export interface DashboardJobView {
   job: DashboardJobRecord;
@@ -46,16 +32,11 @@ export interface DashboardJobView {
   workers: string[];
 }
 
-/** The coordinator events the dashboard logs and counts (a subset of `CoordinatorEvents`). */
-export interface DashboardEvents {
-  role: [{ role: DashboardRole; epoch: number }];
-  'job-started': [{ jobId: string }];
-  'job-completed': [{ jobId: string }];
-  'worker-lost': [{ workerId: string; requeued: number; reason: string }];
-  'worker-joined': [{ workerId: string }];
-  redispatch: [{ jobId: string; taskId: string; workerId: string; queries: number; reason: string }];
-  recorded: [{ jobId: string; processingMs: number; count: number }];
-}
+/** The coordinator events the dashboard logs and counts. */
+export type DashboardEvents = Pick<
+  CoordinatorEvents,
+  'role' | 'job-started' | 'job-completed' | 'worker-lost' | 'worker-joined' | 'redispatch' | 'recorded'
+>;
 
 export type DashboardEventName = keyof DashboardEvents;
 
@@ -85,11 +66,4 @@ export interface DashboardSource {
 }
 
 /** One gossip member. Coordinators publish their dashboard URL as `labels.dashboard`. */
-export interface DashboardMember {
-  id: string;
-  role: string;
-  state: string;
-  address: string;
-  models: readonly string[];
-  labels: Readonly<Record<string, string>>;
-}
+export type DashboardMember = Pick<MemberView, 'id' | 'role' | 'state' | 'address' | 'models' | 'labels'>;

@@ -21,18 +21,10 @@ import {
   StoreBehindError,
   StoreUnavailableError,
 } from '@idunno/state';
-import type { Coordinator, JobView } from './coordinator.js';
+import type { Coordinator } from './coordinator.js';
 import { BadListFileError, InvalidJobRequestError, JobCompletedError, JobInputError } from './errors.js';
-
-/** What the control API reports about a cluster member (from gossip). */
-export interface MemberView {
-  id: string;
-  role: string;
-  state: string;
-  address: string;
-  models: string[];
-  incarnation: number;
-}
+import type { MemberView } from './gossip-directory.js';
+import type { JobView } from './job-views.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -150,7 +142,10 @@ export function controlHandlers(c: Coordinator, members: () => MemberView[]): Co
     }),
     Members: unary(() => ({
       members: members().map(
-        (m): CoordMember => ({ ...m, leader: m.role === 'coordinator' && m.id === c.leader }),
+        ({ labels: _labels, ...m }): CoordMember => ({
+          ...m,
+          leader: m.role === 'coordinator' && m.id === c.leader,
+        }),
       ),
     })),
     Leader: unary(() => ({
