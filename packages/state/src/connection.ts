@@ -52,11 +52,11 @@ export async function connectRedis(opts: ResolvedRedisStateStoreOptions): Promis
     // Log the edges only: ioredis repeats 'error' on every failed reconnect attempt.
     let down = false;
     client.on('error', (err: Error) => {
-      if (!down) opts.logger.warn('redis connection error', { role, error: err.message });
+      if (!down) opts.logger.warn('redis_connection_error', { role, error: err.message });
       down = true;
     });
     client.on('ready', () => {
-      if (down) opts.logger.info('redis connection back', { role });
+      if (down) opts.logger.info('redis_connection_back', { role });
       down = false;
     });
   }

@@ -1,21 +1,16 @@
+import { type Logger, silentLogger } from '@idunno/log';
 import { InvalidArgumentError } from './errors.js';
 import { DEFAULT_KEY_PREFIX } from './keys.js';
 import { positiveInt } from './validate.js';
-
-/** Structured logger the app injects; the store never writes to the console. */
-export interface StateLogger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-}
 
 export interface RedisStateStoreOptions {
   /** `redis://host:port[/db]` */
   url: string;
   /** Prefix of every key. @default 'idunno:' */
   prefix?: string;
-  /** @default a logger that drops everything */
-  logger?: StateLogger;
+  /** Where the store reports connection losses and recoveries; it never writes to the console.
+   *  @default `silentLogger` (drops everything) */
+  logger?: Logger;
   /** A command without a reply within this time rejects with StoreUnavailableError (a hung Redis).
    *  @default 2000 ms */
   commandTimeoutMs?: number;
@@ -34,8 +29,6 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_RECONNECT_DELAY_MS = 1000;
 export const DEFAULT_CHANGE_STREAM_MAX_LEN = 100_000;
 export const DEFAULT_CHUNK_SIZE = 500;
-
-const silentLogger: StateLogger = { debug() {}, info() {}, warn() {} };
 
 export type ResolvedRedisStateStoreOptions = Required<RedisStateStoreOptions>;
 
