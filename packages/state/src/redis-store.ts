@@ -173,34 +173,6 @@ class RedisStateStore implements StateStore {
     });
   }
 
-  recordResult(jobId: string, queryId: string, payload: string, epoch: number): Promise<RecordOutcome> {
-    return this.recordOutcome('result', jobId, queryId, payload, epoch);
-  }
-
-  recordError(jobId: string, queryId: string, payload: string, epoch: number): Promise<RecordOutcome> {
-    return this.recordOutcome('error', jobId, queryId, payload, epoch);
-  }
-
-  private async recordOutcome(
-    kind: 'result' | 'error',
-    jobId: string,
-    queryId: string,
-    payload: string,
-    epoch: number,
-  ): Promise<RecordOutcome> {
-    checkEpoch(epoch);
-    const k = this.keys;
-    const [target, other] =
-      kind === 'result' ? [k.results(jobId), k.errors(jobId)] : [k.errors(jobId), k.results(jobId)];
-    const { code } = await this.script(
-      { operation: kind === 'result' ? 'recordResult' : 'recordError', epoch, jobId, queryId },
-      'recordOutcome',
-      [k.epoch, k.counters, k.changes, k.job(jobId), target, other, k.uris(jobId), k.outcomes(jobId)],
-      [epoch, this.maxLen, jobId, queryId, payload, kind],
-    );
-    return code === 1 ? 'recorded' : code === 2 ? 'duplicate' : 'conflict';
-  }
-
   async recordOutcomes(
     jobId: string,
     items: readonly { queryId: string; kind: 'result' | 'error'; payload: string }[],
