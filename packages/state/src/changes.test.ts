@@ -49,9 +49,9 @@ describe('change stream', () => {
         epoch,
       );
       await primary.setJobState('j1', 'running', epoch);
-      await primary.recordResult('j1', 'q0', '{"top":[7]}', epoch);
-      await primary.recordResult('j1', 'q0', '{"top":[7]}', epoch); // duplicate: no change
-      await primary.recordError('j1', 'q1', 'bad image', epoch);
+      await primary.recordOutcomes('j1', [{ queryId: 'q0', kind: 'result', payload: '{"top":[7]}' }], epoch);
+      await primary.recordOutcomes('j1', [{ queryId: 'q0', kind: 'result', payload: '{"top":[7]}' }], epoch); // duplicate: no change
+      await primary.recordOutcomes('j1', [{ queryId: 'q1', kind: 'error', payload: 'bad image' }], epoch);
       await primary.setBatchSize('j1', 16, epoch);
       await primary.releaseLease('coord-a', epoch);
       await follow;
@@ -60,8 +60,8 @@ describe('change stream', () => {
         'job-added',
         'queries-appended',
         'job-state',
-        'result-recorded',
-        'error-recorded',
+        'outcomes-recorded',
+        'outcomes-recorded',
         'batch-size',
         'lease-released',
       ]);
@@ -77,8 +77,8 @@ describe('change stream', () => {
       });
       expect(seen[1]).toMatchObject({ from: 0, count: 2 });
       expect(seen[2]).toMatchObject({ from: 'added', state: 'running' });
-      expect(seen[3]).toMatchObject({ queryId: 'q0', payload: '{"top":[7]}' });
-      expect(seen[4]).toMatchObject({ queryId: 'q1', payload: 'bad image' });
+      expect(seen[3]).toMatchObject({ items: [{ queryId: 'q0', kind: 'result', payload: '{"top":[7]}' }] });
+      expect(seen[4]).toMatchObject({ items: [{ queryId: 'q1', kind: 'error', payload: 'bad image' }] });
       expect(await standby.latestChangeId()).toBe(seen[6]?.id);
       expect(await standby.readChanges(from, { count: 100 })).toEqual(seen);
     } finally {
@@ -100,7 +100,11 @@ describe('change stream', () => {
         Array.from({ length: n }, (_, i) => ({ id: `q${i}`, uri: `file:///${i}` })),
         epoch,
       );
-      await store.recordResult('j', 'q0', '{"earlier":true}', epoch);
+      await store.recordOutcomes(
+        'j',
+        [{ queryId: 'q0', kind: 'result', payload: '{"earlier":true}' }],
+        epoch,
+      );
       const from = await store.latestChangeId();
       // Payloads with quotes, slashes, escapes and non-ASCII survive the script's JSON encoding.
       const odd = '{"label":"a \\"quoted\\" / slash \\\\ back","ü":"日本"}';

@@ -26,9 +26,6 @@ export function parseChange(id: string, flat: readonly string[]): ChangeEvent {
       return { ...base, type: 'batch-size', jobId, batchSize: num(f.batchSize) };
     case 'queries-appended':
       return { ...base, type: 'queries-appended', jobId, from: num(f.from), count: num(f.count) };
-    case 'result-recorded':
-    case 'error-recorded':
-      return { ...base, type: f.type, jobId, queryId: f.queryId ?? '', payload: f.payload ?? '' };
     case 'outcomes-recorded': {
       const items = parseItems(f.items);
       if (!items) return { ...base, type: 'unknown', fields: f };

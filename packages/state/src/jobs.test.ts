@@ -5,13 +5,12 @@ import {
   InvalidJobStateError,
   JobExistsError,
   JobNotFoundError,
-  QueryNotFoundError,
   StaleEpochError,
   StoreBehindError,
 } from './errors.js';
 import { createRedisStateStore } from './redis-store.js';
 import type { StateStore } from './store.js';
-import type { JobSpec, Query } from './types.js';
+import type { JobSpec, Query, RecordedItem, RecordOutcome } from './types.js';
 
 let redis: RedisServer;
 let store: StateStore;
@@ -27,6 +26,17 @@ const spec = (jobId: string): JobSpec => ({
 });
 const queries = (n: number, from = 0): Query[] =>
   Array.from({ length: n }, (_, i) => ({ id: `q${from + i}`, uri: `file:///data/images/${from + i}.jpg` }));
+
+/** Records one outcome the only way the store offers: a one-item recordOutcomes; its one answer. */
+async function recordOne(
+  store: StateStore,
+  jobId: string,
+  item: RecordedItem,
+  epoch: number,
+): Promise<RecordOutcome | 'unknown-query' | undefined> {
+  const [outcome] = await store.recordOutcomes(jobId, [item], epoch);
+  return outcome;
+}
 
 beforeAll(async () => {
   redis = await startRedis({ appendOnly: false });
@@ -61,7 +71,9 @@ describe('jobs', () => {
     await expect(store.getJob('nope')).rejects.toBeInstanceOf(JobNotFoundError);
     await expect(store.counts('nope')).rejects.toBeInstanceOf(JobNotFoundError);
     await expect(store.setJobState('nope', 'running', epoch)).rejects.toBeInstanceOf(JobNotFoundError);
-    await expect(store.recordResult('nope', 'q0', '{}', epoch)).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect(
+      recordOne(store, 'nope', { queryId: 'q0', kind: 'result', payload: '{}' }, epoch),
+    ).rejects.toBeInstanceOf(JobNotFoundError);
   });
 
   it('validates arguments before writing', async () => {
@@ -114,7 +126,12 @@ describe('queries and outcomes', () => {
     await store.appendQueries('j1', queries(3), epoch);
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        store.recordResult('j1', 'q1', JSON.stringify({ attempt: i }), epoch),
+        recordOne(
+          store,
+          'j1',
+          { queryId: 'q1', kind: 'result', payload: JSON.stringify({ attempt: i }) },
+          epoch,
+        ),
       ),
     );
     expect(outcomes.filter((o) => o === 'recorded')).toHaveLength(1);
@@ -135,10 +152,18 @@ describe('queries and outcomes', () => {
   it('refuses an error for a query that has a result, and a result for one that has an error', async () => {
     await store.addJob(spec('j1'), epoch);
     await store.appendQueries('j1', queries(2), epoch);
-    expect(await store.recordResult('j1', 'q0', '{"top":[1]}', epoch)).toBe('recorded');
-    expect(await store.recordError('j1', 'q0', 'decode failed', epoch)).toBe('conflict');
-    expect(await store.recordError('j1', 'q1', 'decode failed', epoch)).toBe('recorded');
-    expect(await store.recordResult('j1', 'q1', '{"top":[2]}', epoch)).toBe('conflict');
+    expect(
+      await recordOne(store, 'j1', { queryId: 'q0', kind: 'result', payload: '{"top":[1]}' }, epoch),
+    ).toBe('recorded');
+    expect(
+      await recordOne(store, 'j1', { queryId: 'q0', kind: 'error', payload: 'decode failed' }, epoch),
+    ).toBe('conflict');
+    expect(
+      await recordOne(store, 'j1', { queryId: 'q1', kind: 'error', payload: 'decode failed' }, epoch),
+    ).toBe('recorded');
+    expect(
+      await recordOne(store, 'j1', { queryId: 'q1', kind: 'result', payload: '{"top":[2]}' }, epoch),
+    ).toBe('conflict');
     expect(await store.counts('j1')).toEqual({ total: 2, done: 1, errors: 1, duplicates: 2 });
     expect(await store.getResults('j1')).toEqual([
       { queryId: 'q0', uri: 'file:///data/images/0.jpg', kind: 'result', payload: '{"top":[1]}' },
@@ -149,15 +174,17 @@ describe('queries and outcomes', () => {
 
   it('refuses an outcome for a query the job does not have', async () => {
     await store.addJob(spec('j1'), epoch);
-    await expect(store.recordResult('j1', 'ghost', '{}', epoch)).rejects.toBeInstanceOf(QueryNotFoundError);
+    expect(await recordOne(store, 'j1', { queryId: 'ghost', kind: 'result', payload: '{}' }, epoch)).toBe(
+      'unknown-query',
+    );
   });
 
   it('lists pending queries in input order and pages results in recording order', async () => {
     await store.addJob(spec('j1'), epoch);
     await store.appendQueries('j1', queries(6), epoch);
-    await store.recordResult('j1', 'q4', 'r4', epoch);
-    await store.recordError('j1', 'q1', 'e1', epoch);
-    await store.recordResult('j1', 'q0', 'r0', epoch);
+    await recordOne(store, 'j1', { queryId: 'q4', kind: 'result', payload: 'r4' }, epoch);
+    await recordOne(store, 'j1', { queryId: 'q1', kind: 'error', payload: 'e1' }, epoch);
+    await recordOne(store, 'j1', { queryId: 'q0', kind: 'result', payload: 'r0' }, epoch);
     expect(await store.pendingQueries('j1')).toEqual(['q2', 'q3', 'q5']);
     const page = await store.getResults('j1', { offset: 1, limit: 2 });
     expect(page.map((r) => [r.queryId, r.kind])).toEqual([
@@ -184,22 +211,26 @@ describe('fencing', () => {
       store.setJobState('j1', 'running', epoch),
       store.setBatchSize('j1', 64, epoch),
       store.appendQueries('j1', queries(2, 100), epoch),
-      store.recordResult('j1', 'q0', 'late', epoch),
-      store.recordError('j1', 'q1', 'late', epoch),
+      recordOne(store, 'j1', { queryId: 'q0', kind: 'result', payload: 'late' }, epoch),
+      recordOne(store, 'j1', { queryId: 'q1', kind: 'error', payload: 'late' }, epoch),
     ];
     for (const write of stale) {
       await expect(write).rejects.toEqual(
         expect.objectContaining({ name: 'StaleEpochError', epoch, current: next.epoch }),
       );
     }
-    await expect(store.recordResult('j1', 'q0', 'late', epoch)).rejects.toBeInstanceOf(StaleEpochError);
+    await expect(
+      recordOne(store, 'j1', { queryId: 'q0', kind: 'result', payload: 'late' }, epoch),
+    ).rejects.toBeInstanceOf(StaleEpochError);
     expect(await store.getJob('j1')).toEqual(before);
     expect(await store.listJobs()).toHaveLength(1);
     expect(await store.pendingQueries('j1')).toEqual(['q0', 'q1']);
     expect(await store.readChanges(changeId)).toEqual([]);
     expect((await store.rejectedWrites()).staleEpoch).toBe(7);
 
-    expect(await store.recordResult('j1', 'q0', 'fresh', next.epoch)).toBe('recorded');
+    expect(
+      await recordOne(store, 'j1', { queryId: 'q0', kind: 'result', payload: 'fresh' }, next.epoch),
+    ).toBe('recorded');
   });
 
   it('rejects a write whose epoch is ahead of Redis as StoreBehindError', async () => {

@@ -5,8 +5,10 @@
  *
  * | key                       | type   | contents                                                        |
  * | ------------------------- | ------ | --------------------------------------------------------------- |
- * | `P epoch`                 | string | current epoch (fencing token); only `acquireLease` writes it,   |
- * |                           |        | always upwards: max(stored, minEpoch) + 1, never reused          |
+ * | `P epoch`                 | string | current epoch (fencing token); only `grantLease` (in            |
+ * |                           |        | lua/includes/common.lua, for acquireLease and takeOverLease)    |
+ * |                           |        | writes it, always upwards: max(stored, minEpoch) + 1, never     |
+ * |                           |        | reused                                                          |
  * | `P lease`                 | string | `"<epoch> <nodeId>"` of the leader, with a PX TTL               |
  * | `P counters`              | hash   | `rejectedStale`, `rejectedBehind` (fenced writes refused),      |
  * |                           |        | `duplicates`, `conflicts` (record-once refusals), `changeSeq`   |

@@ -85,6 +85,34 @@ describe('lease', () => {
     }
   });
 
+  it('takes over only the exact lease it saw, under a new epoch, and announces it', async () => {
+    const store = await freshStore();
+    try {
+      const a = await store.acquireLease('coord-a', 10_000);
+      if (!a.acquired) throw new Error('not acquired');
+      const from = await store.latestChangeId();
+      // A lease other than the one the caller saw (here: another epoch) is left alone.
+      const stale = { holder: 'coord-a', epoch: a.epoch - 1 };
+      expect(await store.takeOverLease('coord-b', 10_000, stale)).toMatchObject({
+        acquired: false,
+        holder: 'coord-a',
+        epoch: a.epoch,
+      });
+      const b = await store.takeOverLease('coord-b', 10_000, { holder: 'coord-a', epoch: a.epoch });
+      expect(b).toEqual({ acquired: true, epoch: a.epoch + 1 });
+      expect(await store.readLease()).toMatchObject({ holder: 'coord-b', epoch: a.epoch + 1 });
+      await expect(store.renewLease('coord-a', a.epoch, 10_000)).rejects.toBeInstanceOf(LeaseLostError);
+      expect(await store.readChanges(from)).toMatchObject([
+        { type: 'lease-acquired', holder: 'coord-b', epoch: a.epoch + 1 },
+      ]);
+      // As with acquireLease, the new epoch is above the caller's minEpoch.
+      const seen = { holder: 'coord-b', epoch: b.epoch };
+      expect(await store.takeOverLease('coord-c', 10_000, seen, 40)).toEqual({ acquired: true, epoch: 41 });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('never moves the epoch backwards across a Redis restart without data', async () => {
     const own = await startRedis({ appendOnly: true });
     try {

@@ -1,16 +1,16 @@
-import { JOB_ID_PATTERN, JOB_ID_RULE, MAX_BATCH_SIZE, MAX_TOP_K } from '@idunno/client';
-import { Redis, type RedisOptions } from 'ioredis';
-import { parseChange, parseInputs } from './changes.js';
+import { MAX_TOP_K } from '@idunno/client';
+import type { Redis } from 'ioredis';
+import { parseChange } from './changes.js';
+import { connectRedis, type ScriptArg, type WithScripts } from './connection.js';
+import { InvalidArgumentError, JobNotFoundError, StoreReplyError } from './errors.js';
+import { type StateKeys, stateKeys } from './keys.js';
 import {
-  InvalidArgumentError,
-  JobNotFoundError,
-  StaleEpochError,
-  StateStoreError,
-  StoreReplyError,
-  StoreUnavailableError,
-} from './errors.js';
-import { DEFAULT_KEY_PREFIX, type StateKeys, stateKeys } from './keys.js';
-import { checkReply, loadScripts, parseLeaseValue, type ScriptContext } from './scripts.js';
+  type RedisStateStoreOptions,
+  type ResolvedRedisStateStoreOptions,
+  resolveOptions,
+} from './options.js';
+import { execReplies, numbers, parseJob, toStoreError } from './replies.js';
+import { checkReply, parseLeaseValue, type ScriptContext } from './scripts.js';
 import type { Page, StateStore } from './store.js';
 import {
   type AcquireResult,
@@ -27,144 +27,19 @@ import {
   type RecordOutcome,
   type RejectedWrites,
 } from './types.js';
-
-/** Structured logger the app injects; the store never writes to the console. */
-export interface StateLogger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-}
-
-export interface RedisStateStoreOptions {
-  /** `redis://host:port[/db]` */
-  url: string;
-  /** Prefix of every key. @default 'idunno:' */
-  prefix?: string;
-  /** @default a logger that drops everything */
-  logger?: StateLogger;
-  /** A command without a reply within this time rejects with StoreUnavailableError (a hung Redis).
-   *  @default 2000 ms */
-  commandTimeoutMs?: number;
-  /** How long `createRedisStateStore` waits for the first connection. @default 5000 ms */
-  connectTimeoutMs?: number;
-  /** Reconnect backoff: 50 ms doubling up to this cap, forever. @default 1000 ms */
-  maxReconnectDelayMs?: number;
-  /** Approximate cap on the change stream's length (XADD MAXLEN ~). @default 100_000 */
-  changeStreamMaxLen?: number;
-  /** Queries (or restored outcomes) per script call; calls are pipelined. @default 500 */
-  chunkSize?: number;
-}
-
-export const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
-export const DEFAULT_MAX_RECONNECT_DELAY_MS = 1000;
-export const DEFAULT_CHANGE_STREAM_MAX_LEN = 100_000;
-export const DEFAULT_CHUNK_SIZE = 500;
-
-const silentLogger: StateLogger = { debug() {}, info() {}, warn() {} };
-
-export type ResolvedRedisStateStoreOptions = Required<RedisStateStoreOptions>;
-
-export function defaultRedisStateStoreOptions(url: string): ResolvedRedisStateStoreOptions {
-  return {
-    url,
-    prefix: DEFAULT_KEY_PREFIX,
-    logger: silentLogger,
-    commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
-    connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
-    maxReconnectDelayMs: DEFAULT_MAX_RECONNECT_DELAY_MS,
-    changeStreamMaxLen: DEFAULT_CHANGE_STREAM_MAX_LEN,
-    chunkSize: DEFAULT_CHUNK_SIZE,
-  };
-}
-
-function resolveOptions(options: RedisStateStoreOptions): ResolvedRedisStateStoreOptions {
-  const resolved = { ...defaultRedisStateStoreOptions(options.url) };
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined) (resolved as Record<string, unknown>)[key] = value;
-  }
-  if (!/^rediss?:\/\//.test(resolved.url)) {
-    throw new InvalidArgumentError('url', resolved.url, 'redis://host:port or rediss://host:port');
-  }
-  for (const key of [
-    'commandTimeoutMs',
-    'connectTimeoutMs',
-    'maxReconnectDelayMs',
-    'changeStreamMaxLen',
-    'chunkSize',
-  ] as const) {
-    positiveInt(key, resolved[key]);
-  }
-  return resolved;
-}
+import { checkBatchSize, checkEpoch, checkJobId, checkNodeId, positiveInt, range } from './validate.js';
 
 /**
- * Connects to Redis and resolves once the connection is ready (rejects with StoreUnavailableError
- * after `connectTimeoutMs`).
- *
- * Connection policy, chosen so that the coordinator never hangs on a dead Redis:
- * - `enableOfflineQueue: false`: while disconnected, commands reject at once (StoreUnavailableError)
- *   instead of piling up; the coordinator decides when to retry, and reads keep failing fast.
- * - `maxRetriesPerRequest: 0`, `autoResendUnfulfilledCommands: false`: a command in flight when the
- *   connection drops rejects at once rather than being replayed later behind the caller's back.
- * - `commandTimeout`: a Redis that accepts connections but does not answer (SIGSTOP, overload) makes
- *   commands reject after `commandTimeoutMs`.
- * - `retryStrategy`: reconnect forever, 50 ms doubling to `maxReconnectDelayMs`, so the store works
- *   again within about a second of Redis coming back.
- * Blocking change-stream reads use a second connection without the command timeout.
+ * Connects to Redis and resolves with the store once both of its connections are ready (rejects with
+ * StoreUnavailableError after `connectTimeoutMs`). While Redis is unreachable every operation rejects
+ * at once with StoreUnavailableError, and the store reconnects by itself: see `connectRedis` for the
+ * connection policy.
  */
 export async function createRedisStateStore(options: RedisStateStoreOptions): Promise<StateStore> {
   const opts = resolveOptions(options);
-  const redisOptions: RedisOptions = {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    connectTimeout: opts.connectTimeoutMs,
-    retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 10), opts.maxReconnectDelayMs),
-    lazyConnect: true,
-  };
-  const main = new Redis(opts.url, { ...redisOptions, commandTimeout: opts.commandTimeoutMs });
-  const blocking = new Redis(opts.url, {
-    ...redisOptions,
-    // Safety net against a silently dead connection during XREAD BLOCK.
-    blockingTimeout: 60_000,
-    connectionName: 'idunno-state-follower',
-  });
-  for (const [role, client] of [
-    ['main', main],
-    ['follower', blocking],
-  ] as const) {
-    let down = false;
-    client.on('error', (err: Error) => {
-      if (!down) opts.logger.warn('redis connection error', { role, error: err.message });
-      down = true;
-    });
-    client.on('ready', () => {
-      if (down) opts.logger.info('redis connection back', { role });
-      down = false;
-    });
-  }
-  for (const script of loadScripts()) {
-    main.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
-  }
-  try {
-    await withTimeout(
-      Promise.all([main.connect(), blocking.connect()]),
-      opts.connectTimeoutMs,
-      'connect timed out',
-    );
-  } catch (err) {
-    main.disconnect();
-    blocking.disconnect();
-    throw new StoreUnavailableError('connect', { cause: err });
-  }
-  return new RedisStateStore(main, blocking, stateKeys(opts.prefix), opts);
+  const { main, follower } = await connectRedis(opts);
+  return new RedisStateStore(main, follower, stateKeys(opts.prefix), opts);
 }
-
-type ScriptArg = string | number;
-type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
-/** ioredis adds defined scripts as methods; this is their shape. */
-type WithScripts = Record<string, ScriptFn>;
 
 class RedisStateStore implements StateStore {
   private readonly maxLen: number;
@@ -298,34 +173,6 @@ class RedisStateStore implements StateStore {
     });
   }
 
-  recordResult(jobId: string, queryId: string, payload: string, epoch: number): Promise<RecordOutcome> {
-    return this.recordOutcome('result', jobId, queryId, payload, epoch);
-  }
-
-  recordError(jobId: string, queryId: string, payload: string, epoch: number): Promise<RecordOutcome> {
-    return this.recordOutcome('error', jobId, queryId, payload, epoch);
-  }
-
-  private async recordOutcome(
-    kind: 'result' | 'error',
-    jobId: string,
-    queryId: string,
-    payload: string,
-    epoch: number,
-  ): Promise<RecordOutcome> {
-    checkEpoch(epoch);
-    const k = this.keys;
-    const [target, other] =
-      kind === 'result' ? [k.results(jobId), k.errors(jobId)] : [k.errors(jobId), k.results(jobId)];
-    const { code } = await this.script(
-      { operation: kind === 'result' ? 'recordResult' : 'recordError', epoch, jobId, queryId },
-      'recordOutcome',
-      [k.epoch, k.counters, k.changes, k.job(jobId), target, other, k.uris(jobId), k.outcomes(jobId)],
-      [epoch, this.maxLen, jobId, queryId, payload, kind],
-    );
-    return code === 1 ? 'recorded' : code === 2 ? 'duplicate' : 'conflict';
-  }
-
   async recordOutcomes(
     jobId: string,
     items: readonly { queryId: string; kind: 'result' | 'error'; payload: string }[],
@@ -407,17 +254,11 @@ class RedisStateStore implements StateStore {
   }
 
   async counts(jobId: string): Promise<JobCounts> {
-    const values = await this.call('counts', () =>
-      this.redis.hmget(this.keys.job(jobId), 'totalQueries', 'done', 'errors', 'duplicates'),
-    );
+    const fields = ['totalQueries', 'done', 'errors', 'duplicates'] as const;
+    const values = await this.call('counts', () => this.redis.hmget(this.keys.job(jobId), ...fields));
     if (values[0] === null || values[0] === undefined) throw new JobNotFoundError(jobId);
-    const [total, done, errors, duplicates] = values.map((v) => Number(v ?? 0)) as [
-      number,
-      number,
-      number,
-      number,
-    ];
-    return { total, done, errors, duplicates };
+    const n = numbers(fields, values);
+    return { total: n.totalQueries, done: n.done, errors: n.errors, duplicates: n.duplicates };
   }
 
   // -- lease ------------------------------------------------------------------------------------
@@ -600,16 +441,17 @@ class RedisStateStore implements StateStore {
   // -- counters and life cycle ------------------------------------------------------------------
 
   async rejectedWrites(): Promise<RejectedWrites> {
-    const values = await this.call('rejectedWrites', () =>
-      this.redis.hmget(this.keys.counters, 'rejectedStale', 'rejectedBehind', 'duplicates', 'conflicts'),
+    const fields = ['rejectedStale', 'rejectedBehind', 'duplicates', 'conflicts'] as const;
+    const n = numbers(
+      fields,
+      await this.call('rejectedWrites', () => this.redis.hmget(this.keys.counters, ...fields)),
     );
-    const [staleEpoch, storeBehind, duplicates, conflicts] = values.map((v) => Number(v ?? 0)) as [
-      number,
-      number,
-      number,
-      number,
-    ];
-    return { staleEpoch, storeBehind, duplicates, conflicts };
+    return {
+      staleEpoch: n.rejectedStale,
+      storeBehind: n.rejectedBehind,
+      duplicates: n.duplicates,
+      conflicts: n.conflicts,
+    };
   }
 
   async close(): Promise<void> {
@@ -648,99 +490,4 @@ class RedisStateStore implements StateStore {
       throw toStoreError(operation, err);
     }
   }
-}
-
-// Redis error replies that mean "not now" rather than "wrong".
-const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|READONLY|CLUSTERDOWN|NOREPLICAS)\b/;
-
-function toStoreError(operation: string, err: unknown): Error {
-  if (err instanceof StateStoreError || err instanceof StaleEpochError) return err;
-  if (err instanceof Error && err.name === 'ReplyError' && !TRANSIENT_REPLY.test(err.message)) {
-    return new StoreReplyError(operation, err.message, { cause: err });
-  }
-  // Connection refused/closed, offline queue disabled, command timeout, max retries, transient replies.
-  return new StoreUnavailableError(operation, { cause: err });
-}
-
-/** Unwraps pipeline/multi results, throwing the first command error. */
-function execReplies(results: [Error | null, unknown][] | null, operation: string): unknown[] {
-  if (results === null)
-    throw new StoreUnavailableError(operation, { cause: new Error('transaction aborted') });
-  return results.map(([err, value]) => {
-    if (err) throw toStoreError(operation, err);
-    return value;
-  });
-}
-
-function parseJob(hash: Record<string, string>): JobRecord | undefined {
-  if (hash.jobId === undefined) return undefined;
-  const n = (field: string): number => Number(hash[field] ?? 0);
-  const job: JobRecord = {
-    jobId: hash.jobId,
-    model: hash.model ?? '',
-    inputs: parseInputs(hash.inputs),
-    batchSize: n('batchSize'),
-    topK: n('topK'),
-    state: (hash.state ?? 'added') as JobState,
-    epoch: n('epoch'),
-    createdAt: n('createdAt'),
-    updatedAt: n('updatedAt'),
-    totalQueries: n('totalQueries'),
-    done: n('done'),
-    errors: n('errors'),
-    duplicates: n('duplicates'),
-  };
-  for (const field of ['startedAt', 'stoppedAt', 'completedAt'] as const) {
-    if (hash[field] !== undefined) job[field] = Number(hash[field]);
-  }
-  return job;
-}
-
-function range(page: Page): { start: number; stop: number } {
-  const offset = page.offset ?? 0;
-  if (!Number.isInteger(offset) || offset < 0)
-    throw new InvalidArgumentError('offset', offset, 'an integer ≥ 0');
-  if (page.limit === undefined) return { start: offset, stop: -1 };
-  if (!Number.isInteger(page.limit) || page.limit < 0) {
-    throw new InvalidArgumentError('limit', page.limit, 'an integer ≥ 0');
-  }
-  if (page.limit === 0) return { start: 1, stop: 0 }; // empty range
-  return { start: offset, stop: offset + page.limit - 1 };
-}
-
-function checkEpoch(epoch: number): void {
-  if (!Number.isSafeInteger(epoch) || epoch < 1) {
-    throw new InvalidArgumentError('epoch', epoch, 'an integer ≥ 1 from acquireLease');
-  }
-}
-
-function checkJobId(jobId: string): void {
-  if (typeof jobId !== 'string' || !JOB_ID_PATTERN.test(jobId)) {
-    throw new InvalidArgumentError('job id', jobId, JOB_ID_RULE);
-  }
-}
-
-function checkNodeId(nodeId: string): void {
-  if (typeof nodeId !== 'string' || nodeId === '' || nodeId.includes(' ')) {
-    throw new InvalidArgumentError('node id', nodeId, 'a non-empty string without spaces');
-  }
-}
-
-function checkBatchSize(batchSize: number): void {
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-    throw new InvalidArgumentError('batch size', batchSize, `an integer from 1 to ${MAX_BATCH_SIZE}`);
-  }
-}
-
-function positiveInt(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new InvalidArgumentError(name, value, 'a positive integer');
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

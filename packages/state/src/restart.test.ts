@@ -3,12 +3,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StoreBehindError, StoreUnavailableError } from './errors.js';
 import { createRedisStateStore } from './redis-store.js';
 import type { StateStore } from './store.js';
-import type { JobSnapshot, Query } from './types.js';
+import type { JobSnapshot, Query, RecordedItem, RecordOutcome } from './types.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+/** Records one outcome the only way the store offers: a one-item recordOutcomes; its one answer. */
+async function recordOne(
+  store: StateStore,
+  jobId: string,
+  item: RecordedItem,
+  epoch: number,
+): Promise<RecordOutcome | 'unknown-query' | undefined> {
+  const [outcome] = await store.recordOutcomes(jobId, [item], epoch);
+  return outcome;
+}
 
 async function setup(): Promise<{ redis: RedisServer; store: StateStore; epoch: number }> {
   const redis = await startRedis({ appendOnly: true });
@@ -29,8 +40,9 @@ async function fillJob(store: StateStore, epoch: number): Promise<void> {
   await store.addJob({ jobId: 'j1', model: 'vit-tiny', inputs: ['/img'], batchSize: 8, topK: 5 }, epoch);
   await store.appendQueries('j1', queries, epoch);
   await store.setJobState('j1', 'running', epoch);
-  for (let i = 0; i < 30; i++) await store.recordResult('j1', `q${i}`, `r${i}`, epoch);
-  await store.recordError('j1', 'q30', 'corrupt', epoch);
+  for (let i = 0; i < 30; i++)
+    await recordOne(store, 'j1', { queryId: `q${i}`, kind: 'result', payload: `r${i}` }, epoch);
+  await recordOne(store, 'j1', { queryId: 'q30', kind: 'error', payload: 'corrupt' }, epoch);
 }
 
 /** Retries an operation until Redis answers again (the store fails fast while it is down). */
@@ -62,7 +74,9 @@ describe('Redis restarts', () => {
     expect(await store.currentEpoch()).toBe(epoch);
     // The lease survived too, so the same leader keeps writing.
     await store.renewLease('coord-a', epoch, 30_000);
-    expect(await store.recordResult('j1', 'q31', 'r31', epoch)).toBe('recorded');
+    expect(await recordOne(store, 'j1', { queryId: 'q31', kind: 'result', payload: 'r31' }, epoch)).toBe(
+      'recorded',
+    );
   });
 
   it('brings an emptied Redis back with restoreJob from the primary’s memory', async () => {
@@ -80,9 +94,9 @@ describe('Redis restarts', () => {
     await redis.restart({ keepData: false });
 
     // Writes are refused until the primary re-acquires the lease above its old epoch.
-    await expect(untilAvailable(() => store.recordResult('j1', 'q40', 'r', epoch))).rejects.toBeInstanceOf(
-      StoreBehindError,
-    );
+    await expect(
+      untilAvailable(() => recordOne(store, 'j1', { queryId: 'q40', kind: 'result', payload: 'r' }, epoch)),
+    ).rejects.toBeInstanceOf(StoreBehindError);
     const lease = await store.acquireLease('coord-a', 30_000, epoch);
     if (!lease.acquired) throw new Error('not acquired');
     expect(lease.epoch).toBe(epoch + 1);
@@ -104,7 +118,9 @@ describe('Redis restarts', () => {
       { queryId: 'q0', uri: 'file:///img/0.jpg', kind: 'result', payload: 'r0' },
       { queryId: 'q1', uri: 'file:///img/1.jpg', kind: 'result', payload: 'r1' },
     ]);
-    expect(await store.recordResult('j1', 'q0', 'again', lease.epoch)).toBe('duplicate');
+    expect(
+      await recordOne(store, 'j1', { queryId: 'q0', kind: 'result', payload: 'again' }, lease.epoch),
+    ).toBe('duplicate');
     const changes = await store.readChanges('0-0');
     expect(changes.filter((c) => c.type === 'job-restored')).toHaveLength(2);
   });
@@ -126,7 +142,7 @@ describe('Redis restarts', () => {
     );
     for (const op of [
       () => store.getJob('j1'),
-      () => store.recordResult('j1', 'q50', 'r', epoch),
+      () => recordOne(store, 'j1', { queryId: 'q50', kind: 'result', payload: 'r' }, epoch),
       () => store.readChanges('0-0', { blockMs: 500 }),
       () => store.renewLease('coord-a', epoch, 30_000),
     ]) {
@@ -135,7 +151,11 @@ describe('Redis restarts', () => {
       expect(performance.now() - started).toBeLessThan(1500);
     }
     await redis.restart({ keepData: true });
-    expect(await untilAvailable(() => store.recordResult('j1', 'q50', 'r50', epoch))).toBe('recorded');
+    expect(
+      await untilAvailable(() =>
+        recordOne(store, 'j1', { queryId: 'q50', kind: 'result', payload: 'r50' }, epoch),
+      ),
+    ).toBe('recorded');
     expect((await store.counts('j1')).done).toBe(31);
   });
 

@@ -19,8 +19,9 @@ export interface LuaScript {
   lua: string;
 }
 
-// Works from src/ (tests) and dist/ (built): both sit next to src/.
-const LUA_DIR = new URL('../src/lua/', import.meta.url);
+// Next to this file: src/lua when vitest runs the sources, dist/lua once built (the root build copies
+// src/lua there with copy-lua.mjs), so dist/ runs without src/.
+const LUA_DIR = new URL('./lua/', import.meta.url);
 const INCLUDE = /^--- @include "([\w-]+)"$/m;
 
 /** Reads every `<name>-<numKeys>.lua` of the scripts folder and pastes its `--- @include` files in. */

@@ -50,13 +50,15 @@ export interface StateStore {
   ): Promise<{ added: number; total: number }>;
   /** Queries in input order. @throws JobNotFoundError */
   listQueries(jobId: string, page?: Page): Promise<Query[]>;
-  /** Records the query's result once. @throws JobNotFoundError, QueryNotFoundError */
-  recordResult(jobId: string, queryId: string, payload: string, epoch: number): Promise<RecordOutcome>;
-  /** Records the query's error once (a query never has both). @throws JobNotFoundError, QueryNotFoundError */
-  recordError(jobId: string, queryId: string, payload: string, epoch: number): Promise<RecordOutcome>;
   /** Results and errors in the order they were recorded. @throws JobNotFoundError */
   getResults(jobId: string, page?: Page): Promise<RecordedOutcome[]>;
-  /** Records a task's outcomes in one fenced call; one answer per item, in order. */
+  /**
+   * Records a task's outcomes in one fenced call; one answer per item, in order. Each query's outcome
+   * is recorded once (HSETNX keyed by query id), and a query never gets both a result and an error:
+   * a second outcome answers 'duplicate' or 'conflict' and writes only a counter. An item for a query
+   * the job does not have answers 'unknown-query'. A single error is a one-item call.
+   * @throws JobNotFoundError
+   */
   recordOutcomes(
     jobId: string,
     items: readonly { queryId: string; kind: 'result' | 'error'; payload: string }[],

@@ -35,7 +35,10 @@ export interface Query {
   uri: string;
 }
 
-/** The outcome of `recordResult` / `recordError`. Only 'recorded' wrote anything. */
+/**
+ * One item's answer from `recordOutcomes`: 'recorded' (the only one that wrote anything),
+ * 'duplicate' (an outcome of the same kind was recorded before) or 'conflict' (one of the other kind was).
+ */
 export type RecordOutcome = 'recorded' | 'duplicate' | 'conflict';
 
 /** A recorded result or error, as `getResults` pages them (in recording order). */
@@ -115,7 +118,10 @@ export type ChangeEvent = ChangeBase &
     | { type: 'batch-size'; jobId: string; batchSize: number }
     /** Queries at list positions [from, from + count) were appended; read them with listQueries. */
     | { type: 'queries-appended'; jobId: string; from: number; count: number }
+    /** @deprecated Never produced: the per-query script that wrote it is gone and `parseChange` reads
+     *  such an entry as 'unknown'. Kept until the coordinator's mirror drops its case for it. */
     | { type: 'result-recorded'; jobId: string; queryId: string; payload: string }
+    /** @deprecated As 'result-recorded'. */
     | { type: 'error-recorded'; jobId: string; queryId: string; payload: string }
     /** Several outcomes recorded by one call (one task's reply), in recording order. */
     | { type: 'outcomes-recorded'; jobId: string; items: RecordedItem[] }

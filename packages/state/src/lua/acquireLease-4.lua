@@ -12,9 +12,4 @@ local held = redis.call('GET', KEYS[1])
 if held then
   return {0, held, redis.call('PTTL', KEYS[1])}
 end
-local stored = tonumber(redis.call('GET', KEYS[2]) or '0')
-local epoch = math.max(stored, tonumber(ARGV[3])) + 1
-redis.call('SET', KEYS[2], epoch)
-redis.call('SET', KEYS[1], epoch .. ' ' .. ARGV[1], 'PX', ARGV[2])
-emit(KEYS[4], KEYS[3], ARGV[4], epoch, now(), {'type', 'lease-acquired', 'holder', ARGV[1]})
-return {1, epoch}
+return {1, grantLease(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[4], ARGV[1], ARGV[2], ARGV[3])}

@@ -1,7 +1,7 @@
 --[[
-  Records the outcomes of one task's queries in one call (fenced once): the bulk form of
-  recordOutcome-8. Each query is recorded exactly once; a query has a result or an error, never
-  both. One change-stream entry for the whole call ('outcomes-recorded', its 'items' a JSON array
+  Records the outcomes of one task's queries in one call (fenced once); the only script that records
+  outcomes (a single error is a one-item call). Each query is recorded exactly once; a query has a
+  result or an error, never both. One change-stream entry for the whole call ('outcomes-recorded', its 'items' a JSON array
   of [queryId, kind, payload] for the queries recorded now), not one per query: followers parse
   one entry per task, and the stream costs Redis one XADD per task.
   KEYS[1] epoch    KEYS[2] counters    KEYS[3] changes    KEYS[4] job hash

@@ -32,3 +32,15 @@ local function emit(streamKey, countersKey, maxLen, epoch, at, fields)
   for i = 1, #fields do args[#args + 1] = fields[i] end
   return redis.call('XADD', unpack(args))
 end
+
+-- Grants the lease to nodeId under a new epoch, max(stored, minEpoch) + 1, so the fencing token never
+-- goes backwards, even when Redis came back empty; announces it on the change stream. Shared by
+-- acquireLease and takeOverLease, which differ only in when they may grant. Returns the new epoch.
+local function grantLease(leaseKey, epochKey, countersKey, streamKey, maxLen, nodeId, ttlMs, minEpoch)
+  local stored = tonumber(redis.call('GET', epochKey) or '0')
+  local epoch = math.max(stored, tonumber(minEpoch)) + 1
+  redis.call('SET', epochKey, epoch)
+  redis.call('SET', leaseKey, epoch .. ' ' .. nodeId, 'PX', ttlMs)
+  emit(streamKey, countersKey, maxLen, epoch, now(), {'type', 'lease-acquired', 'holder', nodeId})
+  return epoch
+end
