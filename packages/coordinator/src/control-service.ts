@@ -17,7 +17,6 @@ import {
   JobExistsError,
   JobNotFoundError,
   type JobRecord,
-  QueryNotFoundError,
   StoreBehindError,
   StoreUnavailableError,
 } from '@idunno/state';
@@ -32,7 +31,6 @@ type ErrorClass = abstract new (...args: never[]) => Error;
 const STATUS_BY_CLASS: readonly [ErrorClass, grpc.status][] = [
   [UnknownModelError, grpc.status.NOT_FOUND],
   [JobNotFoundError, grpc.status.NOT_FOUND],
-  [QueryNotFoundError, grpc.status.NOT_FOUND],
   [JobExistsError, grpc.status.ALREADY_EXISTS],
   [InvalidJobRequestError, grpc.status.INVALID_ARGUMENT],
   [JobInputError, grpc.status.INVALID_ARGUMENT],

@@ -6,7 +6,8 @@
  * is the coordinator's: this part only decides when (the context's `promote`).
  */
 import type { Logger } from '@idunno/log';
-import { LeaseClock, LeaseLostError, type StateStore } from '@idunno/state';
+import { LeaseLostError, type StateStore } from '@idunno/state';
+import { LeaseClock } from './lease-clock.js';
 import type { Clock, LeaderProbe } from './ports.js';
 import type { Term } from './term.js';
 

@@ -156,14 +156,6 @@ export class StateMirror {
         j.job = { ...j.job, totalQueries: j.queries.length };
         return;
       }
-      case 'result-recorded':
-      case 'error-recorded': {
-        const j = this.jobs.get(e.jobId);
-        if (!j) return;
-        this.addOutcome(j, e.queryId, e.type === 'result-recorded' ? 'result' : 'error', e.payload, e.at);
-        j.job = { ...j.job, done: j.outcomes.size, errors: j.errors };
-        return;
-      }
       case 'outcomes-recorded': {
         const j = this.jobs.get(e.jobId);
         if (!j) return;

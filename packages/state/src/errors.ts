@@ -52,17 +52,6 @@ export class JobNotFoundError extends StateStoreError {
   }
 }
 
-export class QueryNotFoundError extends StateStoreError {
-  override readonly name = 'QueryNotFoundError';
-  constructor(
-    readonly jobId: string,
-    readonly queryId: string,
-    options?: ErrorOptions,
-  ) {
-    super(`query "${queryId}" is not a query of job "${jobId}"`, options);
-  }
-}
-
 export class InvalidJobStateError extends StateStoreError {
   override readonly name = 'InvalidJobStateError';
   constructor(

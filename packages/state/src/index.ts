@@ -1,5 +1,5 @@
 // The public surface: the StateStore port, its Redis implementation and options, the typed errors,
-// the stored types and LeaseClock. Key layout (keys.ts) and script plumbing (scripts.ts, replies.ts,
+// and the stored types. Key layout (keys.ts) and script plumbing (scripts.ts, replies.ts,
 // connection.ts) stay internal, so they can change without touching the coordinator.
 export {
   InvalidArgumentError,
@@ -7,7 +7,6 @@ export {
   JobExistsError,
   JobNotFoundError,
   LeaseLostError,
-  QueryNotFoundError,
   StaleEpochError,
   StateStoreError,
   StoreBehindError,
@@ -15,12 +14,6 @@ export {
   StoreUnavailableError,
 } from './errors.js';
 export { DEFAULT_KEY_PREFIX } from './keys.js';
-export {
-  DEFAULT_LEASE_DRIFT_FACTOR,
-  DEFAULT_LEASE_MARGIN_MS,
-  LeaseClock,
-  type LeaseClockOptions,
-} from './lease-clock.js';
 export {
   DEFAULT_CHANGE_STREAM_MAX_LEN,
   DEFAULT_CHUNK_SIZE,

@@ -1,7 +1,6 @@
 import { type RedisServer, startRedis, waitFor } from '@idunno/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseLostError } from './errors.js';
-import { LeaseClock } from './lease-clock.js';
 import { createRedisStateStore } from './redis-store.js';
 
 let redis: RedisServer;
@@ -144,31 +143,3 @@ describe('lease', () => {
 async function freshStoreAt(url: string) {
   return createRedisStateStore({ url, prefix: 'restart:' });
 }
-
-describe('LeaseClock', () => {
-  it('keeps a node leader until ttl after the last successful send, minus drift', () => {
-    const clock = new LeaseClock({ ttlMs: 3000, driftFactor: 0.01, marginMs: 0 });
-    expect(clock.isLeader(0)).toBe(false);
-    clock.succeeded(1000);
-    expect(clock.isLeader(3900)).toBe(true);
-    expect(clock.isLeader(3970)).toBe(false);
-    expect(clock.leaderUntil()).toBe(3970);
-  });
-
-  it('asks for a renewal every third of the ttl and forgets leadership when lost', () => {
-    const clock = new LeaseClock({ ttlMs: 3000 });
-    clock.succeeded(0);
-    expect(clock.renewalDue(999)).toBe(false);
-    expect(clock.renewalDue(1000)).toBe(true);
-    clock.succeeded(1000);
-    clock.succeeded(500); // a late reply for an older send does not extend the lease
-    expect(clock.leaderUntil()).toBe(1000 + 3000 - 30 - 2);
-    clock.lost();
-    expect(clock.isLeader(1001)).toBe(false);
-    expect(clock.renewalDue(5000)).toBe(false);
-  });
-
-  it('rejects a ttl that leaves no validity', () => {
-    expect(() => new LeaseClock({ ttlMs: 0 })).toThrow(RangeError);
-  });
-});

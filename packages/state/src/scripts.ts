@@ -4,7 +4,6 @@ import {
   JobExistsError,
   JobNotFoundError,
   LeaseLostError,
-  QueryNotFoundError,
   StaleEpochError,
   type StateStoreError,
   StoreBehindError,
@@ -48,7 +47,6 @@ export const ScriptCode = {
   jobExists: -4,
   leaseLost: -5,
   invalidTransition: -6,
-  queryNotFound: -7,
 } as const;
 
 /** What the caller knew when it ran the script, to fill the typed error's fields. */
@@ -56,7 +54,6 @@ export interface ScriptContext {
   operation: string;
   epoch?: number;
   jobId?: string;
-  queryId?: string;
   nodeId?: string;
   state?: JobState;
 }
@@ -88,8 +85,6 @@ export function scriptError(
       return new LeaseLostError(ctx.nodeId ?? '', ctx.epoch ?? 0, parseLeaseValue(String(rest[0] ?? '')));
     case ScriptCode.invalidTransition:
       return new InvalidJobStateError(jobId, String(rest[0]) as JobState, ctx.state ?? 'added');
-    case ScriptCode.queryNotFound:
-      return new QueryNotFoundError(jobId, ctx.queryId ?? '');
     default:
       return new StoreReplyError(ctx.operation, reply);
   }

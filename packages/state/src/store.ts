@@ -74,8 +74,8 @@ export interface StateStore {
    * max(stored epoch, minEpoch) + 1, so the epoch never goes backwards even if Redis came back empty
    * (pass the highest epoch this node has seen as `minEpoch`).
    *
-   * Contract for the holder (the coordinator's job, see LeaseClock): renew every ttl/3; stop acting as
-   * leader when no renewal has succeeded within ttl of the time the last successful one was *sent*,
+   * Contract for the holder (the coordinator's job, see its LeaseClock): renew every ttl/4 (its lease
+   * tick); stop acting as leader when no renewal has succeeded within ttl of the time the last successful one was *sent*,
    * measured on the monotonic clock; on LeaseLostError demote at once.
    */
   acquireLease(nodeId: string, ttlMs: number, minEpoch?: number): Promise<AcquireResult>;

@@ -118,11 +118,6 @@ export type ChangeEvent = ChangeBase &
     | { type: 'batch-size'; jobId: string; batchSize: number }
     /** Queries at list positions [from, from + count) were appended; read them with listQueries. */
     | { type: 'queries-appended'; jobId: string; from: number; count: number }
-    /** @deprecated Never produced: the per-query script that wrote it is gone and `parseChange` reads
-     *  such an entry as 'unknown'. Kept until the coordinator's mirror drops its case for it. */
-    | { type: 'result-recorded'; jobId: string; queryId: string; payload: string }
-    /** @deprecated As 'result-recorded'. */
-    | { type: 'error-recorded'; jobId: string; queryId: string; payload: string }
     /** Several outcomes recorded by one call (one task's reply), in recording order. */
     | { type: 'outcomes-recorded'; jobId: string; items: RecordedItem[] }
     /** The job was written back from a primary's memory: reload it. */

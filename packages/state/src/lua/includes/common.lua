@@ -3,7 +3,6 @@
 --   -1 stale epoch {-1, current}      -2 store behind writer {-2, current}
 --   -3 job not found                  -4 job exists
 --   -5 lease lost {-5, leaseValue}    -6 invalid state transition {-6, from}
---   -7 query not found
 
 -- Fencing: a write is applied only when its epoch equals the stored one. Lower: a deposed leader
 -- (counted as rejectedStale). Higher: Redis lost data (restart without or with an old AOF), the

@@ -16,8 +16,8 @@ export const DEFAULT_LEASE_MARGIN_MS = 2;
 
 /**
  * Pure bookkeeping of the lease contract, driven by monotonic times that the caller injects
- * (`performance.now()` in production, a fake clock in tests):
- * - a renewal is due every ttl/3 after the last successful one was sent;
+ * (`performance.now()` in production, a fake clock in tests). Renewals are leadership's tick
+ * (every `leaseTickMs`, ttl/4 by default); this clock only says how long the last success counts:
  * - the node is leader only until ttl (minus drift and margin) after the *send* time of the last
  *   successful acquisition or renewal. Measuring from the send time is conservative: Redis started its
  *   TTL later than that, so this node stops acting before Redis lets another node take over.
@@ -51,11 +51,6 @@ export class LeaseClock {
   /** Whether this node may still act as leader at monotonic time `nowMs`. */
   isLeader(nowMs: number): boolean {
     return this.lastSentAt !== undefined && nowMs - this.lastSentAt < this.validityMs;
-  }
-
-  /** Whether a renewal should be sent now (every ttl/3). */
-  renewalDue(nowMs: number): boolean {
-    return this.lastSentAt !== undefined && nowMs - this.lastSentAt >= this.ttlMs / 3;
   }
 
   /** Monotonic time until which this node is leader, or undefined when it is not. */
