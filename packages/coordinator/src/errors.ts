@@ -42,3 +42,15 @@ export class JobCompletedError extends Error {
     super(`job ${jobId} has already completed; add a new job to run it again`);
   }
 }
+
+/** A {@link CoordinatorOptions} field is out of range. */
+export class CoordinatorOptionsError extends Error {
+  override readonly name = 'CoordinatorOptionsError';
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
+    super(`coordinator option ${option} must be ${expected}, got ${String(value)}`);
+  }
+}

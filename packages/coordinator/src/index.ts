@@ -2,6 +2,7 @@ export { controlHandlers, serveControl, toStatus } from './control-service.js';
 export { Coordinator } from './coordinator.js';
 export {
   BadListFileError,
+  CoordinatorOptionsError,
   InvalidJobRequestError,
   JobCompletedError,
   JobInputError,
@@ -33,6 +34,7 @@ export {
   DEFAULT_MAX_RUNNING_JOBS,
   DEFAULT_TASK_TIMEOUT_MS,
   defaultCoordinatorOptions,
+  localCoordinatorOptions,
   resolveCoordinatorOptions,
 } from './options.js';
 export {

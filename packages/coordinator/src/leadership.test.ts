@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Coordinator } from './coordinator.js';
 import { FakeLeaderProbe, FakeTime, FakeWorkerLinks } from './fake-ports.js';
 import type { PeerView } from './leadership.js';
+import { localCoordinatorOptions } from './options.js';
 import { StaticWorkerDirectory } from './workers.js';
 
 // Leadership through the Coordinator facade: the lease lives in a real Redis (its scripts and
@@ -39,7 +40,7 @@ function coordinator(store: StateStore, nodeId: string, peers?: PeerView) {
   const c = new Coordinator(
     store,
     new StaticWorkerDirectory(),
-    { nodeId, controlAddress: '' },
+    localCoordinatorOptions(nodeId, ''),
     silentLogger,
     { clock: time, timers: time, workerLinks: new FakeWorkerLinks(), leaderProbe: probe },
   );
