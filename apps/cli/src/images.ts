@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { IMAGE_EXTENSIONS } from '@idunno/coordinator';
+import { IMAGE_EXTENSIONS } from '@idunno/client';
 
 /** Expands directories (non-recursive, sorted) into image files; other arguments pass through. */
 export async function expandInputs(args: readonly string[]): Promise<string[]> {

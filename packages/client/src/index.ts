@@ -52,7 +52,7 @@ export {
 export { isServiceError, serviceError, type UnaryMethod, unaryCall } from './grpc-call.js';
 export {
   DEFAULT_TOP_K,
-  inRange,
+  IMAGE_EXTENSIONS,
   invalidJobIdMessage,
   isValidJobId,
   JOB_ID_PATTERN,

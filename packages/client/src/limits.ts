@@ -28,7 +28,18 @@ export function invalidJobIdMessage(id: string): string {
   return `job name ${shown} is invalid: use ${JOB_ID_RULE}`;
 }
 
-/** True when `n` is an integer from 1 to `max`. */
-export function inRange(n: number, max: number): boolean {
-  return Number.isInteger(n) && n >= 1 && n <= max;
-}
+/**
+ * File extensions that count as images when a directory is expanded (by add-job on the
+ * coordinator's machine, by classify on the user's).
+ */
+export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.webp',
+  '.gif',
+  '.tif',
+  '.tiff',
+  '.avif',
+  '.bmp',
+]);

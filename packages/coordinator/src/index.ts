@@ -16,7 +16,7 @@ export {
   memberViews,
 } from './gossip-directory.js';
 export type { AddJobRequest } from './job-control.js';
-export { expandJobInputs, IMAGE_EXTENSIONS, MAX_JOB_QUERIES } from './job-input.js';
+export { expandJobInputs, MAX_JOB_QUERIES } from './job-input.js';
 export type { JobAssignment, JobView } from './job-views.js';
 export type { PeerView } from './leadership.js';
 export { compareIds, type MirroredJob, StateMirror } from './mirror.js';

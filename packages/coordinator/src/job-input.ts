@@ -1,20 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { IMAGE_EXTENSIONS } from '@idunno/client';
 import type { Query } from '@idunno/state';
 import { BadListFileError, JobInputError } from './errors.js';
-
-/** File extensions treated as images when a directory is expanded. */
-export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
-  '.jpg',
-  '.jpeg',
-  '.png',
-  '.webp',
-  '.gif',
-  '.tif',
-  '.tiff',
-  '.avif',
-  '.bmp',
-]);
 
 /** Most queries one job may have. @default 1,000,000 */
 export const MAX_JOB_QUERIES = 1_000_000;
