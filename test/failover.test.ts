@@ -4,24 +4,22 @@ import { join } from 'node:path';
 import type { CoordinatorConnection } from '@idunno/client';
 import { createRedisStateStore } from '@idunno/state';
 import {
-  type NodeProcess,
-  startCluster,
-  type TestCluster,
-  waitFor,
-  writeSyntheticImages,
-} from '@idunno/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
   allResults,
   expectExactlyOnce,
   leader,
   listFile,
   mirrorEnv,
+  type NodeProcess,
   photos,
   reference,
+  startCluster,
+  type TestCluster,
   VIT,
   waitCompleted,
-} from './helpers.js';
+  waitFor,
+  writeSyntheticImages,
+} from '@idunno/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 let dir: string;
 let files: string[];
@@ -29,7 +27,7 @@ let tinyFiles: string[];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'idunno-failover-'));
   files = await photos(dir);
-  tinyFiles = await writeSyntheticImages(join(dir, 'tiny'), 20, 3);
+  tinyFiles = await writeSyntheticImages(join(dir, 'tiny'), 20, { seed: 3 });
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

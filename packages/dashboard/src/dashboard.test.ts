@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { parsePrometheusText, sampleValue } from '@idunno/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from './dashboard.js';
-import { parsePrometheusText, sampleValue } from './prometheus-text.js';
 import type { Snapshot } from './snapshot.js';
 import type { DashboardEvents, DashboardJobView, DashboardMember, DashboardRole } from './source.js';
 

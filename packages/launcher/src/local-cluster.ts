@@ -1,340 +1,279 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { isRunning } from './children.js';
+import { ExternalRedisError, InvalidClusterOptionError, UnknownProcessError } from './errors.js';
+import { type NodeProcess, spawnNode, startWorker, WORKER_MALLOC_ENV } from './node-process.js';
+import { type RedisServer, type StartRedisServerOptions, startRedisServer } from './redis-server.js';
 
-/** The repository root (apps/cli/dist/launcher.js → ../../..). */
-export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+/** Options for {@link launchCluster}. */
+export interface LocalClusterOptions {
+  /** Workers started before `launchCluster` resolves. @default 2 */
+  workers?: number;
+  /** Coordinators started (one after the other) before the workers. @default 2 */
+  coordinators?: number;
+  /**
+   * Folder for the cluster's files: each child's stderr appended to `logs/<id>.log`, Redis data in
+   * `redis/` (kept) with its log in `logs/redis.log`, and `cluster.json`, which CLI commands run
+   * from the folder's parent read to find the cluster (removed on stop).
+   * @default none: stderr kept in memory, Redis in a temporary folder, no cluster file
+   */
+  stateDir?: string;
+  /**
+   * Use this Redis instead of starting one: a URL (nothing is started, stopped or restarted), or
+   * a server the caller started and stops itself (`restartRedis()` restarts it).
+   * @default a redis-server child on a free port, append-only
+   */
+  redis?: string | RedisServer;
+  /** How to start the redis-server child; `stateDir` sets `dir` and `logFile` unless given here. @default {} */
+  redisOptions?: StartRedisServerOptions;
+  /** Timing profile of every coordinator and worker (`--profile`). @default none passed: the programs' own (lan) */
+  profile?: 'local' | 'lan';
+  /** Models each worker loads before it reports ready (`--preload`). @default none */
+  preload?: readonly string[];
+  /** Extra flags of every worker, after the launcher's own. @default none */
+  workerArgs?: readonly string[];
+  /** Extra flags of every coordinator, after the launcher's own. @default none */
+  coordinatorArgs?: readonly string[];
+  /** Added to the environment of every child; workers also get {@link WORKER_MALLOC_ENV} (under this). @default none */
+  env?: NodeJS.ProcessEnv;
+  /** Id of the n-th coordinator started (from 1) when `addCoordinator` is given none. @default coordinator-<n> */
+  coordinatorId?: (n: number) => string;
+  /** Id of the n-th worker started (from 1) when `addWorker` is given none. @default worker-<n> */
+  workerId?: (n: number) => string;
+  /** How long each process may take to print its ready line (workers load models first). @default 120_000 ms */
+  readyTimeoutMs?: number;
+  /** How long `stop()` waits after SIGTERM before it SIGKILLs a process. @default 5_000 ms */
+  stopGraceMs?: number;
+}
 
+export const DEFAULT_CLUSTER_WORKERS = 2;
+export const DEFAULT_CLUSTER_COORDINATORS = 2;
+export const DEFAULT_CLUSTER_READY_TIMEOUT_MS = 120_000;
+export const DEFAULT_CLUSTER_STOP_GRACE_MS = 5_000;
+
+/**
+ * How `idunno up`, the demo and the drills run a cluster on one machine: each worker has one
+ * inference thread with one onnxruntime thread, so n workers use n cores instead of each taking
+ * them all; and every process, coordinators included, runs with the workers' glibc settings, as
+ * the CLI has always started them.
+ */
+export const ONE_MACHINE_CLUSTER = {
+  workerArgs: ['--threads', '1', '--intra-op-threads', '1'],
+  env: WORKER_MALLOC_ENV,
+} as const satisfies LocalClusterOptions;
+
+/** A coordinator or worker of a {@link LocalCluster}: its process and what its ready line said. */
+export interface ClusterNode extends NodeProcess {
+  readonly id: string;
+  /** Its gRPC address (control API for a coordinator, inference API for a worker). */
+  readonly address: string;
+}
+
+export interface ClusterCoordinator extends ClusterNode {
+  /** Its gossip (UDP) address: the seed that workers and later coordinators join through. */
+  readonly gossip: string;
+  /** Its web dashboard's URL, when it serves one. */
+  readonly dashboard?: string;
+}
+
+/** A cluster of real processes on this machine: Redis (unless given), coordinators and workers. */
 export interface LocalCluster {
-  redisUrl: string;
-  coordinators: { id: string; address: string; gossip: string; dashboard?: string; pid: number }[];
-  workers: { id: string; address: string; pid: number }[];
-  clusterFile: string;
-  /** Stops every process this cluster started, also those added later: workers, coordinators, Redis. */
-  stop(): Promise<void>;
-  /** Sends a signal to one of the cluster's processes; a process already gone is not an error. */
-  kill(pid: number, signal: NodeJS.Signals): void;
-  /** Starts one more worker (same flags as the first ones) that joins the live coordinators' gossip. */
-  addWorker(): Promise<{ id: string; address: string; pid: number }>;
+  readonly redisUrl: string;
+  /** The redis-server it runs on; undefined when given a URL. */
+  readonly redis: RedisServer | undefined;
+  /** Every coordinator started, in order; entries of processes that died stay listed. */
+  readonly coordinators: ClusterCoordinator[];
+  /** Every worker started, the first ones in id order; entries of processes that died stay listed. */
+  readonly workers: ClusterNode[];
+  /** `<stateDir>/cluster.json`, rewritten with the processes still running whenever one is added. */
+  readonly clusterFile: string | undefined;
+  /** Gossip seeds of the next process: every running coordinator's gossip address, comma-separated. */
+  readonly seeds: string;
+  /** Control addresses of every coordinator started (dead ones included). */
+  controlAddresses(): string[];
+  /** Starts one more worker (same flags as the first ones, then `args`) joined to the live coordinators' gossip. */
+  addWorker(id?: string, args?: readonly string[]): Promise<ClusterNode>;
   /** Starts one more coordinator (a standby while another leads) joined to the live coordinators' gossip. */
-  addCoordinator(): Promise<{ id: string; address: string; gossip: string; dashboard?: string; pid: number }>;
+  addCoordinator(id?: string): Promise<ClusterCoordinator>;
+  /** Sends a signal to one of the cluster's processes (Redis included); one already gone is not an error. */
+  kill(pid: number, signal: NodeJS.Signals): void;
   /**
    * SIGKILLs redis-server and starts it again on the same port and data dir (it replays its
    * append-only file); resolves once it answers PING. Fails for a cluster given a Redis URL.
    */
   restartRedis(): Promise<void>;
+  /**
+   * Stops every process this cluster started, also those added later: workers, then coordinators
+   * (the primary releases its lease), then Redis, each SIGTERMed and SIGKILLed after the grace time.
+   */
+  stop(): Promise<void>;
 }
 
-export interface LaunchOptions {
-  workers: number;
-  coordinators: number;
-  /** Folder for the cluster file and Redis data. @default <cwd>/.idunno */
-  stateDir: string;
-  /** Use this Redis instead of starting one. */
-  redisUrl?: string;
-  /** Models each worker loads before it reports ready. */
-  preload?: string[];
-  /** Where children's stderr goes. @default a log file per process in stateDir/logs */
-  log?: (line: string) => void;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+function validate(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min)
+    throw new InvalidClusterOptionError(name, value, `must be an integer ≥ ${min}`);
+  return value;
 }
 
 /**
- * glibc keeps freed heap (a model's load buffers) mapped for the life of the process; these
- * thresholds make it return large freed blocks to the OS. Measured: a resnet50 worker after a run
- * drops from ~378 to ~185 MiB with them and the onnxruntime arena off (docs/BENCHMARKS.md).
+ * Starts a local cluster: a redis-server child with append-only persistence (unless given a
+ * Redis), coordinators one after the other, then workers in parallel, every process joining the
+ * gossip of the coordinators already running. With `stateDir` it writes `<stateDir>/cluster.json`
+ * so CLI commands run from there find the cluster. If any start fails, everything started is
+ * stopped before the error is thrown.
  */
-export const WORKER_MALLOC_ENV = {
-  MALLOC_MMAP_THRESHOLD_: '131072',
-  MALLOC_TRIM_THRESHOLD_: '131072',
-} as const;
-
-/** Spawns a child and resolves with the first stdout JSON line whose event is `ready`. */
-function spawnReady(
-  cmd: string,
-  args: string[],
-  logFile: string,
-  ready: (e: Record<string, unknown>) => boolean,
-  timeoutMs = 120_000,
-): Promise<{ child: ChildProcess; event: Record<string, unknown> }> {
-  const err = openSync(logFile, 'a');
-  const child = spawn(cmd, args, {
-    stdio: ['ignore', 'pipe', err],
-    cwd: REPO,
-    env: { ...process.env, ...WORKER_MALLOC_ENV },
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${args[0]} did not start within ${timeoutMs} ms (see ${logFile})`));
-    }, timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${args[0] ?? cmd} exited with code ${code} while starting (see ${logFile})`));
-    });
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const e = JSON.parse(line) as Record<string, unknown>;
-        if (ready(e)) {
-          clearTimeout(timer);
-          child.removeAllListeners('exit');
-          resolve({ child, event: e });
-        }
-      } catch {
-        // not JSON
-      }
-    });
-  });
-}
-
-async function waitExit(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGCONT');
-    child.kill('SIGTERM');
-  });
-}
-
-/** Resolves once a Redis on 127.0.0.1:port answers PING. */
-function waitPing(port: number, timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const deadline = Date.now() + timeoutMs;
-    const tryPing = () => {
-      const sock = net.connect(port, '127.0.0.1');
-      const retry = () => {
-        sock.destroy();
-        if (Date.now() > deadline)
-          reject(new Error(`redis-server did not answer PING within ${timeoutMs / 1000} s`));
-        else setTimeout(tryPing, 50);
-      };
-      sock.once('connect', () => {
-        sock.write('PING\r\n');
-        sock.once('data', (d) => {
-          sock.destroy();
-          if (d.toString().startsWith('+PONG')) resolve();
-          // -LOADING while it replays the append-only file.
-          else retry();
-        });
-      });
-      sock.once('error', retry);
-    };
-    tryPing();
-  });
-}
-
-/** Starts redis-server with append-only persistence on a given port and data dir; resolves on PING. */
-async function startRedis(port: number, dir: string, logs: string): Promise<ChildProcess> {
-  mkdirSync(dir, { recursive: true });
-  const redis = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--dir',
-      dir,
-    ],
-    { stdio: ['ignore', openSync(join(logs, 'redis.log'), 'a'), 'inherit'] },
+export async function launchCluster(options: LocalClusterOptions = {}): Promise<LocalCluster> {
+  const workerCount = validate('workers', options.workers ?? DEFAULT_CLUSTER_WORKERS, 0);
+  const coordinatorCount = validate('coordinators', options.coordinators ?? DEFAULT_CLUSTER_COORDINATORS, 0);
+  const readyTimeoutMs = validate(
+    'readyTimeoutMs',
+    options.readyTimeoutMs ?? DEFAULT_CLUSTER_READY_TIMEOUT_MS,
+    1,
   );
-  await new Promise<void>((resolve, reject) => {
-    redis.once('error', (err) =>
-      reject(
-        new Error(
-          `cannot start redis-server (${err.message}): install it (apt-get install redis-server) or set REDIS_URL`,
-        ),
-      ),
-    );
-    waitPing(port, 10_000).then(resolve, (err: unknown) => {
-      redis.kill('SIGKILL');
-      reject(err);
-    });
-  });
-  return redis;
-}
+  const stopGraceMs = validate('stopGraceMs', options.stopGraceMs ?? DEFAULT_CLUSTER_STOP_GRACE_MS, 0);
+  const { stateDir } = options;
+  const logs = stateDir === undefined ? undefined : join(stateDir, 'logs');
+  if (logs !== undefined) mkdirSync(logs, { recursive: true });
+  const logFile = (id: string) => (logs === undefined ? {} : { logFile: join(logs, `${id}.log`) });
+  const clusterFile = stateDir === undefined ? undefined : join(stateDir, 'cluster.json');
+  const profileArgs = options.profile ? ['--profile', options.profile] : [];
+  const preload = options.preload ?? [];
 
-const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
-
-/**
- * Starts a local cluster: a redis-server child with append-only persistence (unless a Redis URL
- * is given), coordinators, then workers that join the coordinators' gossip. Writes
- * `<stateDir>/cluster.json` so CLI commands run from this directory find the cluster.
- * `addWorker()`/`addCoordinator()` append to `workers`/`coordinators` (entries of processes
- * that died stay listed) and rewrite the cluster file with the processes still running.
- */
-export async function launchCluster(o: LaunchOptions): Promise<LocalCluster> {
-  const logs = join(o.stateDir, 'logs');
-  mkdirSync(logs, { recursive: true });
-  const clusterFile = join(o.stateDir, 'cluster.json');
-  let redis: ChildProcess | undefined;
-  const coordChildren: ChildProcess[] = [];
-  const workerChildren: ChildProcess[] = [];
-  const coordinators: LocalCluster['coordinators'] = [];
-  const workers: LocalCluster['workers'] = [];
+  let redis: RedisServer | undefined = typeof options.redis === 'object' ? options.redis : undefined;
+  const ownRedis = options.redis === undefined;
+  const coordinators: ClusterCoordinator[] = [];
+  const workers: ClusterNode[] = [];
   let stopping = false;
   const stop = async () => {
     stopping = true;
-    // Workers first, then coordinators (the primary releases its lease), Redis last.
-    for (const group of [[...workerChildren].reverse(), coordChildren, redis ? [redis] : []]) {
-      await Promise.all(group.map((c) => waitExit(c, 5_000)));
+    for (const group of [[...workers].reverse(), coordinators]) {
+      await Promise.all(group.map((p) => p.stop(stopGraceMs)));
     }
-    rmSync(clusterFile, { force: true });
+    if (ownRedis) await redis?.stop(stopGraceMs);
+    if (clusterFile !== undefined) rmSync(clusterFile, { force: true });
   };
   const liveSeeds = () =>
     coordinators
-      .filter((_, i) => {
-        const c = coordChildren[i];
-        return c !== undefined && running(c);
-      })
+      .filter((c) => isRunning(c.child))
       .map((c) => c.gossip)
       .join(',');
   const writeClusterFile = (redisUrl: string) => {
-    const alive = <T>(list: T[], children: ChildProcess[]) =>
-      list.filter((_, i) => {
-        const c = children[i];
-        return c !== undefined && running(c);
-      });
-    const coords = alive(coordinators, coordChildren);
+    if (clusterFile === undefined) return;
+    const coords = coordinators.filter((c) => isRunning(c.child));
+    const live = workers
+      .filter((w) => isRunning(w.child))
+      .map((w) => ({ id: w.id, address: w.address, pid: w.pid }));
     writeFileSync(
       clusterFile,
-      `${JSON.stringify({ coordinators: coords.map((c) => c.address), redisUrl, workers: alive(workers, workerChildren), dashboards: coords.map((c) => c.dashboard).filter(Boolean), startedAt: Date.now() }, null, 2)}\n`,
+      `${JSON.stringify({ coordinators: coords.map((c) => c.address), redisUrl, workers: live, dashboards: coords.map((c) => c.dashboard).filter(Boolean), startedAt: Date.now() }, null, 2)}\n`,
     );
   };
-  const startCoordinator = async (redisUrl: string) => {
-    const id = `coordinator-${coordinators.length + 1}`;
+  let coordinatorSeq = 0;
+  const nextCoordinatorId = () =>
+    (options.coordinatorId ?? ((n: number) => `coordinator-${n}`))(++coordinatorSeq);
+  let workerSeq = 0;
+  const nextWorkerId = () => (options.workerId ?? ((n: number) => `worker-${n}`))(++workerSeq);
+
+  const startCoordinator = async (redisUrl: string, id: string): Promise<ClusterCoordinator> => {
     const seeds = liveSeeds();
-    const args = [
-      join(REPO, 'apps/coordinator/dist/main.js'),
-      '--redis-url',
-      redisUrl,
-      '--id',
+    const proc = await spawnNode('apps/coordinator/dist/main.js', {
+      args: [
+        '--redis-url',
+        redisUrl,
+        ...profileArgs,
+        '--id',
+        id,
+        ...(seeds ? ['--seeds', seeds] : []),
+        ...(options.coordinatorArgs ?? []),
+      ],
+      ...(options.env ? { env: options.env } : {}),
+      readyTimeoutMs,
+      ...logFile(id),
+    });
+    if (stopping) proc.kill('SIGKILL');
+    const { ready } = proc;
+    const c = Object.assign(proc, {
       id,
-      ...(seeds ? ['--seeds', seeds] : []),
-    ];
-    const { child, event } = await spawnReady(
-      process.execPath,
-      args,
-      join(logs, `${id}.log`),
-      (e) => e.event === 'listening',
-    );
-    if (stopping) child.kill('SIGKILL');
-    const c = {
-      id,
-      address: String(event.address),
-      gossip: String(event.gossip),
-      ...(event.dashboard ? { dashboard: String(event.dashboard) } : {}),
-      pid: child.pid!,
-    };
-    coordChildren.push(child);
+      address: String(ready.address),
+      gossip: String(ready.gossip),
+      ...(ready.dashboard ? { dashboard: String(ready.dashboard) } : {}),
+    });
     coordinators.push(c);
     return c;
   };
-  let workerCount = 0;
-  const startWorker = async () => {
-    const id = `worker-${++workerCount}`;
-    const args = [
-      join(REPO, 'apps/worker/dist/main.js'),
-      '--port',
-      '0',
-      '--id',
-      id,
-      '--seeds',
-      liveSeeds(),
-      '--threads',
-      '1',
-      '--intra-op-threads',
-      '1',
-    ];
-    if (o.preload?.length) args.push('--preload', o.preload.join(','));
-    const { child, event } = await spawnReady(
-      process.execPath,
-      args,
-      join(logs, `${id}.log`),
-      (e) => e.event === 'listening',
-    );
-    if (stopping) child.kill('SIGKILL');
-    const w = { id, address: String(event.address), pid: child.pid! };
-    // Keep `workers[i]` and `workerChildren[i]` the same process whatever order starts finish in.
-    workerChildren.push(child);
+  const startOneWorker = async (id: string, args: readonly string[] = []): Promise<ClusterNode> => {
+    const proc = await startWorker({
+      args: [
+        '--id',
+        id,
+        '--seeds',
+        liveSeeds(),
+        ...profileArgs,
+        ...(options.workerArgs ?? []),
+        ...args,
+        ...(preload.length > 0 ? ['--preload', preload.join(',')] : []),
+      ],
+      ...(options.env ? { env: options.env } : {}),
+      readyTimeoutMs,
+      ...logFile(id),
+    });
+    if (stopping) proc.kill('SIGKILL');
+    const w = Object.assign(proc, { id });
     workers.push(w);
     return w;
   };
+
   try {
-    let redisUrl = o.redisUrl;
-    let redisPort = 0;
-    const redisDir = join(o.stateDir, 'redis');
-    if (!redisUrl) {
-      redisPort = await freePort();
-      redis = await startRedis(redisPort, redisDir, logs);
-      redisUrl = `redis://127.0.0.1:${redisPort}`;
+    let redisUrl: string;
+    if (typeof options.redis === 'string') redisUrl = options.redis;
+    else {
+      redis ??= await startRedisServer({
+        ...(stateDir === undefined
+          ? {}
+          : { dir: join(stateDir, 'redis'), logFile: join(stateDir, 'logs', 'redis.log') }),
+        ...options.redisOptions,
+      });
+      redisUrl = redis.url;
     }
-    const url = redisUrl;
-    for (let i = 1; i <= o.coordinators; i++) await startCoordinator(url);
-    await Promise.all(Array.from({ length: o.workers }, () => startWorker()));
-    // They became ready in any order; list them as worker-1, worker-2, … (as before).
-    const order = workers.map((w, i) => ({ w, c: workerChildren[i]!, n: Number(w.id.slice(7)) }));
-    order.sort((a, b) => a.n - b.n);
-    order.forEach(({ w, c }, i) => {
-      workers[i] = w;
-      workerChildren[i] = c;
-    });
-    writeClusterFile(url);
+    for (let i = 0; i < coordinatorCount; i++) await startCoordinator(redisUrl, nextCoordinatorId());
+    const ids = Array.from({ length: workerCount }, () => nextWorkerId());
+    // Settled, not all: a failed start must not leave the others starting while stop() runs.
+    const started = await Promise.allSettled(ids.map((id) => startOneWorker(id)));
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    // They became ready in any order; list them in id order (worker-1, worker-2, …).
+    workers.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
+    writeClusterFile(redisUrl);
     return {
-      redisUrl: url,
+      redisUrl,
+      redis,
       coordinators,
       workers,
       clusterFile,
+      get seeds() {
+        return liveSeeds();
+      },
+      controlAddresses: () => coordinators.map((c) => c.address),
       stop,
       kill(pid, signal) {
-        const child = [...workerChildren, ...coordChildren, ...(redis ? [redis] : [])].find(
-          (c) => c.pid === pid,
-        );
-        if (!child) throw new Error(`pid ${pid} is not a process of this cluster`);
-        if (running(child)) child.kill(signal);
+        if (redis !== undefined && redis.pid === pid) return redis.kill(signal);
+        const p = [...workers, ...coordinators].find((c) => c.pid === pid);
+        if (!p) throw new UnknownProcessError(pid);
+        p.kill(signal);
       },
-      async addWorker() {
-        const w = await startWorker();
-        writeClusterFile(url);
+      async addWorker(id = nextWorkerId(), args = []) {
+        const w = await startOneWorker(id, args);
+        writeClusterFile(redisUrl);
         return w;
       },
-      async addCoordinator() {
-        const c = await startCoordinator(url);
-        writeClusterFile(url);
+      async addCoordinator(id = nextCoordinatorId()) {
+        const c = await startCoordinator(redisUrl, id);
+        writeClusterFile(redisUrl);
         return c;
       },
       async restartRedis() {
-        const old = redis;
-        if (!old) throw new Error('this cluster uses an external Redis (--redis-url); it cannot restart it');
-        if (running(old)) {
-          const exited = new Promise<void>((resolve) => old.once('exit', () => resolve()));
-          old.kill('SIGKILL');
-          await exited;
-        }
-        redis = await startRedis(redisPort, redisDir, logs);
+        if (redis === undefined) throw new ExternalRedisError(redisUrl);
+        await redis.restart({ keepData: true, signal: 'SIGKILL' });
       },
     };
   } catch (err) {

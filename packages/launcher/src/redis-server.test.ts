@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { startRedis } from './redis.js';
-import { WaitTimeoutError, waitFor } from './wait.js';
+import { startRedisServer } from './redis-server.js';
 
 /** Sends one inline command and resolves with the first reply line. */
 function command(port: number, line: string): Promise<string> {
@@ -22,9 +21,9 @@ function command(port: number, line: string): Promise<string> {
   });
 }
 
-describe('startRedis', () => {
+describe('startRedisServer', () => {
   it('starts a server on a free port that answers, and removes its directory on stop', async () => {
-    const redis = await startRedis();
+    const redis = await startRedisServer();
     expect(redis.url).toBe(`redis://127.0.0.1:${redis.port}`);
     expect(await command(redis.port, 'PING')).toBe('+PONG');
     expect(await command(redis.port, 'CONFIG GET appendonly')).toBe('*2');
@@ -34,7 +33,7 @@ describe('startRedis', () => {
   });
 
   it('restarts on the same port with or without its data', async () => {
-    const redis = await startRedis({ appendOnly: true });
+    const redis = await startRedisServer({ appendOnly: true });
     try {
       await command(redis.port, 'SET k v');
       const firstPid = redis.pid;
@@ -49,7 +48,7 @@ describe('startRedis', () => {
   });
 
   it('restarts after a SIGKILL, and stops a SIGSTOPped server', async () => {
-    const redis = await startRedis({ appendOnly: false });
+    const redis = await startRedisServer({ appendOnly: false });
     try {
       redis.kill('SIGKILL');
       await redis.restart({ keepData: true });
@@ -59,33 +58,5 @@ describe('startRedis', () => {
       await redis.stop();
     }
     expect(existsSync(redis.dir)).toBe(false);
-  });
-});
-
-describe('waitFor', () => {
-  it('resolves with the first truthy value', async () => {
-    let n = 0;
-    expect(await waitFor(() => (++n >= 3 ? n : 0), { intervalMs: 1 })).toBe(3);
-  });
-
-  it('gives up after the timeout with the message and the last value', async () => {
-    const error = await waitFor(() => 0, { timeoutMs: 50, intervalMs: 5, message: 'the moon' }).catch(
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(WaitTimeoutError);
-    expect(String((error as Error).message)).toMatch(
-      /timed out after 50 ms waiting for the moon; last value: 0/,
-    );
-  });
-
-  it('treats a throwing condition as not yet, and keeps the error as the cause', async () => {
-    const error = await waitFor(
-      () => {
-        throw new Error('not up');
-      },
-      { timeoutMs: 30, intervalMs: 5 },
-    ).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(WaitTimeoutError);
-    expect((error as Error).cause).toBeInstanceOf(Error);
   });
 });

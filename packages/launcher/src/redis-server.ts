@@ -1,22 +1,41 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isRunning, killOnExit } from './children.js';
+import { RedisNotFoundError, RedisStartError } from './errors.js';
 
-/** Options for {@link startRedis}. */
-export interface StartRedisOptions {
+/** Options for {@link startRedisServer}. */
+export interface StartRedisServerOptions {
+  /** Port to listen on (127.0.0.1 only). @default a free port, retried when another process takes it first */
+  port?: number;
   /** Append-only persistence (`--appendonly yes`, fsync every second). @default true */
   appendOnly?: boolean;
-  /** Data directory. It is kept on stop when given; a fresh temporary one is made and removed otherwise. */
+  /**
+   * Data directory. When given it is created if missing and kept on stop; otherwise a fresh
+   * temporary one is made and removed on stop. @default a temporary directory
+   */
   dir?: string;
+  /**
+   * Protected mode. `false` passes `--protected-mode no` (the test kit does); otherwise no flag is
+   * passed and redis-server's own default (on) holds. Either way it binds 127.0.0.1 only.
+   * @default true
+   */
+  protectedMode?: boolean;
+  /**
+   * Append the server's log (redis-server writes it on stdout) to this file. Its stderr, where it
+   * writes only fatal startup errors, is kept in memory for the start error either way.
+   * @default the log's tail is kept in memory
+   */
+  logFile?: string;
   /** Path or name of the binary. @default 'redis-server' */
   binary?: string;
   /** How long to wait for the server to answer PING after spawning it. @default 10_000 ms */
   startTimeoutMs?: number;
 }
 
-/** A `redis-server` child process owned by the test that started it. */
+/** A `redis-server` child process owned by whoever started it. */
 export interface RedisServer {
   readonly host: '127.0.0.1';
   readonly port: number;
@@ -25,37 +44,31 @@ export interface RedisServer {
   readonly dir: string;
   /** Process id of the current child (changes on restart). */
   readonly pid: number;
-  /** SIGTERM, wait for exit (after a SIGKILL just waits), and remove the temporary directory. */
-  stop(): Promise<void>;
+  /**
+   * SIGCONT and SIGTERM (a SIGSTOPped server would never act on SIGTERM), SIGKILL after
+   * `graceMs`; resolves once it has exited, after removing a temporary data directory.
+   */
+  stop(graceMs?: number): Promise<void>;
   /** Sends a signal (SIGKILL, SIGSTOP, SIGCONT, …) to the child without waiting. */
   kill(signal: NodeJS.Signals): void;
-  /** Stops the server (if still running) and starts it again on the same port; `keepData: false` wipes `dir`. */
-  restart(options: { keepData: boolean }): Promise<void>;
+  /**
+   * Stops the server (if still running) and starts it again on the same port; resolves once it
+   * answers PING. `keepData: false` wipes `dir` in between. `signal: 'SIGKILL'` makes it a crash
+   * (append-only data since the last fsync is lost), the default SIGTERM a clean shutdown.
+   */
+  restart(options: { keepData: boolean; signal?: 'SIGTERM' | 'SIGKILL' }): Promise<void>;
 }
 
 export const DEFAULT_REDIS_START_TIMEOUT_MS = 10_000;
+export const DEFAULT_REDIS_STOP_GRACE_MS = 5_000;
+/** Tries on a fresh free port (or the same port, on restart) before giving up. */
 const PORT_ATTEMPTS = 5;
 
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-/** Children must not outlive the test process, even when a test forgets `stop()` or vitest kills the fork. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of live) {
-      try {
-        // A stopped (SIGSTOP) child ignores SIGTERM until continued; SIGKILL always works.
-        child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
-}
-
-/** Finds a port that is free right now by binding port 0 and closing it (racy; callers retry on bind failure). */
+/**
+ * Finds a port that is free right now by binding port 0 and closing it. Racy: another process may
+ * take it before the caller binds, so callers retry on bind failure. Kept hand-written (a dozen
+ * lines) rather than get-port, which closes the same race no better.
+ */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -72,17 +85,16 @@ export async function freePort(): Promise<number> {
 interface Running {
   child: ChildProcess;
   exited: Promise<void>;
-  output: string[];
 }
 
-/** Starts a `redis-server` on a free port and resolves once it answers PING. */
-export async function startRedis(options: StartRedisOptions = {}): Promise<RedisServer> {
-  installExitHook();
+/** Starts a `redis-server` (on a free port unless one is given) and resolves once it answers PING. */
+export async function startRedisServer(options: StartRedisServerOptions = {}): Promise<RedisServer> {
   const appendOnly = options.appendOnly ?? true;
   const binary = options.binary ?? 'redis-server';
   const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_REDIS_START_TIMEOUT_MS;
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'idunno-redis-'));
+  if (!ownDir) mkdirSync(dir, { recursive: true });
 
   const args = (port: number): string[] => [
     '--port',
@@ -97,33 +109,40 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     'everysec',
     '--dir',
     dir,
-    '--protected-mode',
-    'no',
+    ...(options.protectedMode === false ? ['--protected-mode', 'no'] : []),
   ];
+  const launchOn = (port: number) => launch(binary, args(port), port, startTimeoutMs, options.logFile);
 
   let running: Running | undefined;
-  let port = 0;
+  let port = options.port ?? 0;
+  const attempts = options.port === undefined ? PORT_ATTEMPTS : 1;
   let lastError: unknown;
-  for (let attempt = 0; attempt < PORT_ATTEMPTS && running === undefined; attempt++) {
-    port = await freePort();
+  for (let attempt = 0; attempt < attempts && running === undefined; attempt++) {
+    if (options.port === undefined) port = await freePort();
     try {
-      running = await launch(binary, args(port), port, startTimeoutMs);
+      running = await launchOn(port);
     } catch (err) {
       lastError = err;
+      if (err instanceof RedisNotFoundError) break;
     }
   }
   if (running === undefined) {
     if (ownDir) rmSync(dir, { recursive: true, force: true });
-    throw new Error(`redis-server did not start after ${PORT_ATTEMPTS} attempts`, { cause: lastError });
+    throw lastError instanceof RedisNotFoundError
+      ? lastError
+      : new RedisStartError(port, attempts, outputOf(lastError), { cause: lastError });
   }
   let current: Running = running;
 
-  const halt = async (): Promise<void> => {
-    if (current.child.exitCode === null && current.child.signalCode === null) {
-      current.child.kill('SIGCONT'); // a SIGSTOPped server would never act on SIGTERM
-      current.child.kill('SIGTERM');
+  const halt = async (signal: 'SIGTERM' | 'SIGKILL', graceMs: number): Promise<void> => {
+    const { child } = current;
+    if (isRunning(child)) {
+      if (signal === 'SIGTERM') child.kill('SIGCONT'); // a SIGSTOPped server would never act on SIGTERM
+      child.kill(signal);
     }
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await current.exited;
+    clearTimeout(timer);
   };
 
   return {
@@ -134,15 +153,15 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     get pid() {
       return current.child.pid ?? -1;
     },
-    async stop() {
-      await halt();
+    async stop(graceMs = DEFAULT_REDIS_STOP_GRACE_MS) {
+      await halt('SIGTERM', graceMs);
       if (ownDir) rmSync(dir, { recursive: true, force: true });
     },
     kill(signal) {
-      current.child.kill(signal);
+      if (isRunning(current.child)) current.child.kill(signal);
     },
-    async restart({ keepData }) {
-      await halt();
+    async restart({ keepData, signal = 'SIGTERM' }) {
+      await halt(signal, DEFAULT_REDIS_STOP_GRACE_MS);
       if (!keepData) {
         for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
       }
@@ -150,21 +169,37 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
       let error: unknown;
       for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
         try {
-          current = await launch(binary, args(port), port, startTimeoutMs);
+          current = await launchOn(port);
           return;
         } catch (err) {
           error = err;
+          if (err instanceof RedisNotFoundError) throw err;
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       }
-      throw new Error(`redis-server did not restart on port ${port}`, { cause: error });
+      throw new RedisStartError(port, PORT_ATTEMPTS, outputOf(error), { cause: error });
     },
   };
 }
 
-async function launch(binary: string, args: string[], port: number, timeoutMs: number): Promise<Running> {
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
+const outputOf = (err: unknown): string => (err instanceof RedisStartError ? err.output : String(err));
+
+async function launch(
+  binary: string,
+  args: string[],
+  port: number,
+  timeoutMs: number,
+  logFile: string | undefined,
+): Promise<Running> {
+  // The child writes its log straight into the file (it keeps the fd): nothing passes through here.
+  const logFd = logFile === undefined ? undefined : openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(binary, args, { stdio: ['ignore', logFd ?? 'pipe', 'pipe'] });
+  } finally {
+    if (logFd !== undefined) closeSync(logFd);
+  }
+  killOnExit(child);
   const output: string[] = [];
   const keep = (chunk: Buffer): void => {
     output.push(chunk.toString());
@@ -172,14 +207,12 @@ async function launch(binary: string, args: string[], port: number, timeoutMs: n
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  let spawnError: NodeJS.ErrnoException | undefined;
   const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      live.delete(child);
-      resolve();
-    });
-    child.once('error', (err) => {
+    child.once('exit', () => resolve());
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      spawnError = err;
       output.push(String(err));
-      live.delete(child);
       resolve();
     });
   });
@@ -189,15 +222,17 @@ async function launch(binary: string, args: string[], port: number, timeoutMs: n
     dead = true;
   });
   while (performance.now() < deadline && !dead) {
-    if (await ping(port)) return { child, exited, output };
+    if (await ping(port)) return { child, exited };
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  if (spawnError?.code === 'ENOENT' || spawnError?.code === 'EACCES')
+    throw new RedisNotFoundError(binary, { cause: spawnError });
   child.kill('SIGKILL');
   await exited;
-  throw new Error(`redis-server on port ${port} did not answer PING: ${output.join('').slice(-2000)}`);
+  throw new RedisStartError(port, 1, output.join(''));
 }
 
-/** True when a server on the port answers PING with PONG (not LOADING or an error). */
+/** True when a server on the port answers PING with PONG (not LOADING while it replays its file, nor an error). */
 function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });

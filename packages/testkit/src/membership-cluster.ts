@@ -1,77 +1,76 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { MemberState } from './types.js';
+import type { ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { type NodeProcess, REPO_ROOT, spawnNode } from '@idunno/launcher';
+import { waitFor } from './wait.js';
 
-/** The built standalone node (dist/bin/node.js). */
-// Resolves to dist/ whether this module runs from src/ (vitest) or dist/.
-export const NODE_BIN = fileURLToPath(new URL('../dist/bin/node.js', import.meta.url));
+/**
+ * The membership package's standalone node, built (`dist/bin/node.js`). Found by path: the
+ * membership package's own tests import the test kit, so the test kit may not import it.
+ */
+export const MEMBERSHIP_NODE_BIN = resolve(REPO_ROOT, 'packages/membership/dist/bin/node.js');
 
-export interface NodeLine {
-  t: number;
-  id: string;
-  event: string;
-  member?: string;
-  state?: MemberState;
-  incarnation?: number;
-  address?: string;
-}
+/** A member's state as node.js prints it: `@idunno/membership`'s `MemberState`, restated (see above). */
+export type MemberStateName = 'alive' | 'suspect' | 'dead' | 'left';
+
+const STATES: readonly string[] = ['alive', 'suspect', 'dead', 'left'] satisfies MemberStateName[];
+const isState = (s: unknown): s is MemberStateName => typeof s === 'string' && STATES.includes(s);
 
 /** One `dist/bin/node.js` child and what it has reported. */
-export class NodeProcess {
-  readonly lines: NodeLine[] = [];
-  /** Latest reported view: member id → state and incarnation. */
-  readonly view = new Map<string, { state: MemberState; incarnation: number; at: number }>();
-  address = '';
-  exited = false;
-  stderr = '';
+export class MembershipNode {
+  private readonly latest = new Map<string, { state: MemberStateName; incarnation: number }>();
+  /** How many of the process's events `latest` has taken in. */
+  private folded = 0;
 
   constructor(
     readonly id: string,
-    readonly child: ChildProcess,
-  ) {
-    let buffer = '';
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      buffer += chunk;
-      for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-        const text = buffer.slice(0, i);
-        buffer = buffer.slice(i + 1);
-        this.onLine(text);
+    readonly process: NodeProcess,
+  ) {}
+
+  get child(): ChildProcess {
+    return this.process.child;
+  }
+
+  /** Its gossip address, from its ready line. */
+  get address(): string {
+    return String(this.process.ready.address);
+  }
+
+  /** Every JSON line it printed ({t, id, event, member?, state?, incarnation?, address?}). */
+  get lines(): readonly Record<string, unknown>[] {
+    return this.process.events;
+  }
+
+  /** Latest reported view: member id → state and incarnation. */
+  get view(): ReadonlyMap<string, { state: MemberStateName; incarnation: number }> {
+    // Folded on read: lines arrive as the process prints them, the view is wanted only when polled.
+    const { events } = this.process;
+    for (; this.folded < events.length; this.folded++) {
+      const line = events[this.folded]!;
+      if (typeof line.member === 'string' && isState(line.state) && typeof line.incarnation === 'number') {
+        this.latest.set(line.member, { state: line.state, incarnation: line.incarnation });
       }
-    });
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      this.stderr = (this.stderr + chunk).slice(-4000);
-    });
-    child.on('exit', () => {
-      this.exited = true;
-    });
+    }
+    return this.latest;
   }
 
-  private onLine(text: string): void {
-    let line: NodeLine;
-    try {
-      line = JSON.parse(text) as NodeLine;
-    } catch {
-      return;
-    }
-    this.lines.push(line);
-    if (line.event === 'listening' && line.address) this.address = line.address;
-    if (line.member && line.state && line.incarnation !== undefined) {
-      this.view.set(line.member, { state: line.state, incarnation: line.incarnation, at: performance.now() });
-    }
+  get hasExited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
-  sees(id: string): MemberState | undefined {
+  stderr(): string {
+    return this.process.stderr();
+  }
+
+  sees(id: string): MemberStateName | undefined {
     return this.view.get(id)?.state;
   }
 
   signal(sig: NodeJS.Signals): void {
-    if (!this.exited) this.child.kill(sig);
+    this.process.kill(sig);
   }
 }
 
-export interface SpawnClusterOptions {
+export interface MembershipClusterOptions {
   /** @default 'local' */
   profile?: 'lan' | 'local';
   clusterKey?: string;
@@ -81,50 +80,53 @@ export interface SpawnClusterOptions {
   startTimeoutMs?: number;
 }
 
-/** A cluster of real node processes on 127.0.0.1. Always call `close()` (afterAll/finally). */
-export class ProcessCluster {
-  readonly nodes: NodeProcess[] = [];
+/** A cluster of real membership node processes on 127.0.0.1. Always call `close()` (afterAll/finally). */
+export class MembershipCluster {
+  readonly nodes: MembershipNode[] = [];
 
-  constructor(private readonly options: SpawnClusterOptions = {}) {}
+  constructor(private readonly options: MembershipClusterOptions = {}) {}
 
-  spawnNode(id: string, seeds: string[]): NodeProcess {
-    const args = [NODE_BIN, '--id', id, '--port', '0', '--profile', this.options.profile ?? 'local'];
+  private spawn(id: string, seeds: readonly string[]): Promise<MembershipNode> {
+    const args = ['--id', id, '--port', '0', '--profile', this.options.profile ?? 'local'];
     if (seeds.length > 0) args.push('--seeds', seeds.join(','));
     if (this.options.clusterKey) args.push('--key', this.options.clusterKey);
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const node = new NodeProcess(id, child);
-    this.nodes.push(node);
-    return node;
+    return spawnNode(MEMBERSHIP_NODE_BIN, { args, readyTimeoutMs: this.startTimeoutMs() }).then(
+      (p) => new MembershipNode(id, p),
+    );
+  }
+
+  private startTimeoutMs(): number {
+    return this.options.startTimeoutMs ?? 30_000;
   }
 
   /** Starts n nodes (the first is every other's seed) and waits until each sees all others alive. */
   async start(n: number): Promise<void> {
     const prefix = this.options.prefix ?? 'n';
-    const timeout = this.options.startTimeoutMs ?? 30_000;
-    const first = this.spawnNode(`${prefix}0`, []);
-    await waitFor(
-      () => first.address !== '',
-      timeout,
-      () => `${first.id} to listen: ${first.stderr}`,
+    const first = await this.spawn(`${prefix}0`, []);
+    this.nodes.push(first);
+    const rest = await Promise.allSettled(
+      Array.from({ length: n - 1 }, (_, i) => this.spawn(`${prefix}${i + 1}`, [first.address])),
     );
-    for (let i = 1; i < n; i++) this.spawnNode(`${prefix}${i}`, [first.address]);
+    // Listed in id order; every one that started is listed, so close() stops it even if another failed.
+    for (const r of rest) if (r.status === 'fulfilled') this.nodes.push(r.value);
+    const failed = rest.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     await waitFor(
       () => this.nodes.every((o) => this.nodes.every((t) => t === o || o.sees(t.id) === 'alive')),
-      timeout,
-      () => `cluster of ${n} to converge`,
+      { timeoutMs: this.startTimeoutMs(), intervalMs: 20, message: `cluster of ${n} to converge` },
     );
   }
 
-  node(id: string): NodeProcess {
+  node(id: string): MembershipNode {
     const node = this.nodes.find((n) => n.id === id);
     if (!node) throw new Error(`no node ${id}`);
     return node;
   }
 
   /** Every running node other than `id` reports `id` in one of `states`. */
-  allSee(id: string, states: readonly MemberState[]): boolean {
+  allSee(id: string, states: readonly MemberStateName[]): boolean {
     return this.nodes
-      .filter((n) => n.id !== id && !n.exited)
+      .filter((n) => n.id !== id && !n.hasExited)
       .every((n) => {
         const s = n.sees(id);
         return s !== undefined && states.includes(s);
@@ -134,26 +136,13 @@ export class ProcessCluster {
   /** SIGKILLs every child and waits for them to exit. */
   async close(): Promise<void> {
     for (const n of this.nodes) {
-      if (!n.exited) {
-        n.child.kill('SIGCONT');
-        n.child.kill('SIGKILL');
-      }
+      n.signal('SIGCONT');
+      n.signal('SIGKILL');
     }
-    await waitFor(
-      () => this.nodes.every((n) => n.exited),
-      10_000,
-      () => 'children to exit',
-    ).catch(() => {});
+    await waitFor(() => this.nodes.every((n) => n.hasExited), {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+      message: 'children to exit',
+    }).catch(() => {});
   }
-}
-
-/** Polls `done` every 20 ms; rejects after `timeoutMs` with what it was waiting for. */
-export async function waitFor(done: () => boolean, timeoutMs: number, what: () => string): Promise<number> {
-  const start = performance.now();
-  while (!done()) {
-    if (performance.now() - start > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return performance.now() - start;
 }
