@@ -2,8 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CoordinatorConnection } from '@idunno/client';
-import { startCluster, type TestCluster, waitFor, writeSyntheticImages } from '@idunno/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   allResults,
   expectExactlyOnce,
@@ -12,9 +10,14 @@ import {
   mirrorEnv,
   photos,
   reference,
+  startCluster,
+  type TestCluster,
   VIT,
   waitCompleted,
-} from './helpers.js';
+  waitFor,
+  writeSyntheticImages,
+} from '@idunno/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 let dir: string;
 let files: string[];
@@ -43,7 +46,7 @@ describe('a local cluster', () => {
     });
     conn = await leader(cluster);
     const vitList = await listFile(join(dir, 'vit.txt'), files, 240);
-    const resnetImages = await writeSyntheticImages(join(dir, 'resnet'), 40, 7);
+    const resnetImages = await writeSyntheticImages(join(dir, 'resnet'), 40, { seed: 7 });
     await conn.addJob({ jobId: 'vit', model: VIT, inputs: [vitList], batchSize: 8 });
     await conn.addJob({ jobId: 'resnet', model: 'resnet50', inputs: [join(dir, 'resnet')], batchSize: 4 });
     await conn.startJob('vit');

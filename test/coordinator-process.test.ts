@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { startCluster, type TestCluster } from '@idunno/testkit';
+import { allResults, leader, startCluster, type TestCluster, waitCompleted } from '@idunno/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { allResults, leader, waitCompleted } from './helpers.js';
 
 /** The shared objects mapped into a process: native addons show up here once loaded. */
 function mappedLibraries(pid: number): string {

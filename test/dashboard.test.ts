@@ -7,10 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CoordinatorConnection } from '@idunno/client';
 import type { Snapshot } from '@idunno/dashboard';
-import { type NodeProcess, startCluster, type TestCluster, waitFor } from '@idunno/testkit';
+import {
+  leader,
+  listFile,
+  type NodeProcess,
+  photos,
+  startCluster,
+  type TestCluster,
+  waitFor,
+} from '@idunno/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leader, listFile, photos } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);

@@ -11,6 +11,7 @@ import {
   runCli,
   sharedImages,
   startWorker,
+  waitFor,
   writeSyntheticImages,
 } from '@idunno/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,14 @@ describe('worker over gRPC', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** Resolves once the worker reports a task in flight (it has taken the one just sent). */
+  const untilTaken = (c: WorkerConnection) =>
+    waitFor(async () => (await c.status()).tasksInFlight >= 1, {
+      timeoutMs: 30_000,
+      intervalMs: 10,
+      message: 'a task in flight on the worker',
+    });
+
   const task = (model: string, uris: string[], extra: object = {}) => ({
     taskId: `t${epoch}`,
     jobId: 'job',
@@ -89,8 +98,8 @@ describe('worker over gRPC', () => {
     const uris = Array.from({ length: 64 }, (_, i) => photos[i % photos.length]!);
     const order: string[] = [];
     const batch = conn.runTask(task(VIT, uris), 120_000).then(() => order.push('batch'));
-    // Let the worker start on the batch, then probe it.
-    await new Promise((r) => setTimeout(r, 300));
+    // Once the worker has taken the batch, probe it.
+    await untilTaken(conn);
     const t0 = performance.now();
     await conn.live(5_000);
     const liveMs = performance.now() - t0;
@@ -250,7 +259,7 @@ describe('worker over gRPC', () => {
       w.kill('SIGCONT');
       await c.runTask(task(VIT, uris.slice(0, 1)), 30_000);
       const inFlight = c.runTask(task(VIT, uris), 60_000).catch((e: unknown) => e);
-      await new Promise((r) => setTimeout(r, 200));
+      await untilTaken(c);
       w.kill('SIGKILL');
       const killed = (await inFlight) as grpc.ServiceError;
       expect(killed.code).toBe(grpc.status.UNAVAILABLE);
@@ -259,7 +268,7 @@ describe('worker over gRPC', () => {
   it('answers the stream tasks it has taken before it exits on SIGTERM', () =>
     withSpareWorker(async (w, c, uris) => {
       const inFlight = c.runTask(task(VIT, uris), 60_000);
-      await new Promise((r) => setTimeout(r, 200));
+      await untilTaken(c);
       w.kill('SIGTERM');
       expect((await inFlight).results).toHaveLength(32);
       expect(await w.exited, w.stderr()).toEqual({ code: 0, signal: null });

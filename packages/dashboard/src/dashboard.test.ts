@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { parsePrometheusText, sampleValue } from '@idunno/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from './dashboard.js';
-import { parsePrometheusText, sampleValue } from './prometheus-text.js';
 import type { Snapshot } from './snapshot.js';
 import type { DashboardEvents, DashboardJobView, DashboardMember, DashboardRole } from './source.js';
 
@@ -72,35 +72,60 @@ async function get(path: string): Promise<Response> {
   return res;
 }
 
-/** Reads the SSE stream until `count` events named `event` have arrived. */
-async function sseEvents(path: string, event: string, count: number, timeoutMs: number): Promise<unknown[]> {
-  const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(), timeoutMs);
-  const out: unknown[] = [];
-  try {
-    const res = await fetch(`${dash!.url}${path}`, { signal: ac.signal });
-    expect(res.headers.get('content-type')).toBe('text/event-stream');
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    const decoder = new TextDecoder();
-    let buf = '';
-    for await (const chunk of res.body!) {
-      buf += decoder.decode(chunk as Uint8Array, { stream: true });
-      let i = buf.indexOf('\n\n');
-      while (i >= 0) {
-        const block = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        const name = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (name === event && data) out.push(JSON.parse(data));
-        if (out.length >= count) return out;
-        i = buf.indexOf('\n\n');
+/**
+ * Opens the SSE stream and reads it until `count` events named `event` have arrived. `opened`
+ * resolves once the server has taken the client in (its response headers have arrived: it adds
+ * the client in the same step as it sends them), so a test can fire an event knowing it will be
+ * pushed, not replayed.
+ */
+function sseStream(
+  path: string,
+  event: string,
+  count: number,
+  timeoutMs: number,
+): { opened: Promise<void>; events: Promise<unknown[]> } {
+  let markOpen = () => {};
+  const opened = new Promise<void>((resolve) => {
+    markOpen = resolve;
+  });
+  const events = (async () => {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), timeoutMs);
+    const out: unknown[] = [];
+    try {
+      const res = await fetch(`${dash!.url}${path}`, { signal: ac.signal });
+      markOpen();
+      expect(res.headers.get('content-type')).toBe('text/event-stream');
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      const decoder = new TextDecoder();
+      let buf = '';
+      for await (const chunk of res.body!) {
+        buf += decoder.decode(chunk as Uint8Array, { stream: true });
+        let i = buf.indexOf('\n\n');
+        while (i >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const name = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (name === event && data) out.push(JSON.parse(data));
+          if (out.length >= count) return out;
+          i = buf.indexOf('\n\n');
+        }
       }
+    } finally {
+      clearTimeout(timer);
+      ac.abort();
+      // A stream that never opened must not leave a caller of `opened` waiting: `events` has the error.
+      markOpen();
     }
-  } finally {
-    clearTimeout(timer);
-    ac.abort();
-  }
-  return out;
+    return out;
+  })();
+  return { opened, events };
+}
+
+/** Reads the SSE stream until `count` events named `event` have arrived. */
+function sseEvents(path: string, event: string, count: number, timeoutMs: number): Promise<unknown[]> {
+  return sseStream(path, event, count, timeoutMs).events;
 }
 
 describe('the dashboard server', () => {
@@ -170,10 +195,10 @@ describe('the dashboard server', () => {
     const [snap] = (await sseEvents('/events', 'snapshot', 1, 1_500)) as Snapshot[];
     expect(snap?.node).toBe('c1');
     expect(Date.now() - started).toBeLessThan(1_500);
-    const logs = sseEvents('/events', 'log', 1, 1_500);
-    await new Promise((r) => setTimeout(r, 100)); // let the stream open before the event fires
+    const logs = sseStream('/events', 'log', 1, 1_500);
+    await logs.opened;
     fake.emit('worker-lost', { workerId: 'w2', requeued: 8, reason: 'dead' });
-    const [entry] = (await logs) as { kind: string; text: string }[];
+    const [entry] = (await logs.events) as { kind: string; text: string }[];
     expect(entry).toMatchObject({ kind: 'worker-lost' });
     expect(entry?.text).toContain('w2');
   });

@@ -10,13 +10,6 @@ export {
 export { DashboardMetrics } from './metrics.js';
 export { PAGE_HTML } from './page.js';
 export {
-  type PromFamily,
-  PromParseError,
-  type PromSample,
-  parsePrometheusText,
-  sampleValue,
-} from './prometheus-text.js';
-export {
   DEFAULT_HISTORY_S,
   type JobSnapshot,
   type LogEntry,

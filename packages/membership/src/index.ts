@@ -10,7 +10,6 @@ export {
   MembershipStoppedError,
 } from './errors.js';
 export type { MembershipListener } from './events.js';
-export { NODE_BIN, NodeProcess, ProcessCluster, waitFor } from './harness.js';
 export { defaultMeta, validateMeta } from './meta.js';
 export type { Membership, StartMembershipOptions } from './node.js';
 export { startMembership } from './node.js';

@@ -1,5 +1,18 @@
-import { type NodeProcess, spawnNode, startWorker } from './processes.js';
-import { type RedisServer, startRedis } from './redis.js';
+import {
+  type LocalCluster,
+  launchCluster,
+  type RedisServer,
+  type StartRedisServerOptions,
+  startRedisServer,
+} from '@idunno/launcher';
+
+/** What tests give a redis-server unless they say otherwise. */
+const TEST_REDIS: StartRedisServerOptions = { protectedMode: false };
+
+/** Starts a `redis-server` for a test: a free port, a temporary dir removed on stop, protected mode off. */
+export function startRedis(options: StartRedisServerOptions = {}): Promise<RedisServer> {
+  return startRedisServer({ ...TEST_REDIS, ...options });
+}
 
 export interface ClusterOptions {
   /** @default 2 */
@@ -12,87 +25,38 @@ export interface ClusterOptions {
   workerArgs?: string[];
   coordinatorArgs?: string[];
   env?: NodeJS.ProcessEnv;
-  /** Use this Redis instead of starting one. */
+  /** Use this Redis instead of starting one (the test stops it). */
   redis?: RedisServer;
 }
 
-/** A local cluster of real processes: a redis-server, coordinators and workers. */
-export interface TestCluster {
-  redis: RedisServer;
-  coordinators: NodeProcess[];
-  workers: NodeProcess[];
-  /** Gossip seeds: every coordinator's gossip address. */
-  seeds: string;
-  /** Control addresses of every coordinator started (dead ones included). */
-  controlAddresses(): string[];
-  addWorker(id?: string, args?: string[]): Promise<NodeProcess>;
-  addCoordinator(id?: string): Promise<NodeProcess>;
-  /** Stops every process (SIGCONT first, so stopped ones exit too) and Redis. */
-  stop(): Promise<void>;
+/**
+ * A local cluster of real processes for a test: a redis-server, coordinators and workers, their
+ * stderr kept in memory (`stderr()`), their stdout events in `events`.
+ */
+export interface TestCluster extends LocalCluster {
+  readonly redis: RedisServer;
 }
 
 let counter = 0;
 
+/** The launcher's local cluster with test defaults: `lan` timings, ids c<n>-<run> / w<n>-<run>, a 3 s stop grace. */
 export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster> {
   // lan: the local profile's halved gossip timings gave false deaths on a saturated 2-core machine.
   const profile = options.profile ?? 'lan';
-  const redis = options.redis ?? (await startRedis());
-  const coordinators: NodeProcess[] = [];
-  const workers: NodeProcess[] = [];
   const run = ++counter;
-  let seeds = '';
-  let workerSeq = 0;
-  let coordinatorSeq = 0;
-  const addCoordinator = async (id = `c${++coordinatorSeq}-${run}`) => {
-    const args = [
-      '--redis-url',
-      redis.url,
-      '--profile',
-      profile,
-      '--id',
-      id,
-      ...(seeds ? ['--seeds', seeds] : []),
-      ...(options.coordinatorArgs ?? []),
-    ];
-    const c = await spawnNode('apps/coordinator/dist/main.js', {
-      args,
-      ...(options.env ? { env: options.env } : {}),
-    });
-    coordinators.push(c);
-    // Every coordinator ever started is a seed: joining must work while some of them are dead.
-    seeds = coordinators.map((p) => String(p.ready.gossip)).join(',');
-    return c;
-  };
-  const addWorker = async (id = `w${++workerSeq}-${run}`, args: string[] = []) => {
-    const w = await startWorker({
-      args: ['--seeds', seeds, '--profile', profile, '--id', id, ...(options.workerArgs ?? []), ...args],
-      readyTimeoutMs: 120_000,
-      ...(options.env ? { env: options.env } : {}),
-    });
-    workers.push(w);
-    return w;
-  };
-  const cluster: TestCluster = {
-    redis,
-    coordinators,
-    workers,
-    get seeds() {
-      return seeds;
-    },
-    controlAddresses: () => coordinators.map((c) => String(c.ready.address)),
-    addWorker,
-    addCoordinator,
-    stop: async () => {
-      await Promise.all([...workers, ...coordinators].map((p) => p.stop(3_000)));
-      if (!options.redis) await redis.stop();
-    },
-  };
-  try {
-    for (let i = 0; i < (options.coordinators ?? 2); i++) await addCoordinator();
-    await Promise.all(Array.from({ length: options.workers ?? 2 }, () => addWorker()));
-  } catch (err) {
-    await cluster.stop();
-    throw err;
-  }
-  return cluster;
+  const cluster = await launchCluster({
+    workers: options.workers ?? 2,
+    coordinators: options.coordinators ?? 2,
+    profile,
+    ...(options.redis ? { redis: options.redis } : { redisOptions: TEST_REDIS }),
+    ...(options.workerArgs ? { workerArgs: options.workerArgs } : {}),
+    ...(options.coordinatorArgs ? { coordinatorArgs: options.coordinatorArgs } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    coordinatorId: (n) => `c${n}-${run}`,
+    workerId: (n) => `w${n}-${run}`,
+    stopGraceMs: 3_000,
+  });
+  const { redis } = cluster;
+  if (redis === undefined) throw new Error('unreachable: the cluster was given no Redis URL');
+  return Object.assign(cluster, { redis });
 }

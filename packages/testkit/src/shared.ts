@@ -1,9 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The repository root (this file is packages/testkit/{src,dist}/shared.*). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+import { REPO_ROOT } from '@idunno/launcher';
 
 /**
  * Where the real model mirror lives: $IDUNNO_MODEL_MIRROR, else ../shared/models beside the repo.

@@ -3,10 +3,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClusterClient } from '@idunno/client';
+import {
+  DEFAULT_DEMO_IMAGE_COUNT,
+  launchCluster,
+  ONE_MACHINE_CLUSTER,
+  REPO_ROOT,
+  writeSyntheticImages,
+} from '@idunno/launcher';
 import { mirrorFromEnv } from '@idunno/models';
 import { positiveInt } from '../args.js';
-import { writeDemoImages } from '../demo-images.js';
-import { launchCluster, REPO } from '../launcher.js';
 
 export const DEMO_HELP = `usage: idunno demo [--workers n] [--queries n]
 
@@ -43,10 +48,12 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const state = resolve('.idunno/demo');
   await mkdir(state, { recursive: true });
   const mirror = mirrorFromEnv();
-  const shared = join(REPO, '../shared/images');
+  const shared = join(REPO_ROOT, '../shared/images');
   const vitModel = mirror ? 'vit-tiny' : 'vit-tiny-untrained';
-  const photos =
-    mirror && existsSync(shared) ? shared : await writeDemoImages(join(REPO, '.idunno/demo-images'));
+  const demoImages = join(REPO_ROOT, '.idunno/demo-images');
+  const photos = mirror && existsSync(shared) ? shared : demoImages;
+  if (photos === demoImages)
+    await writeSyntheticImages(demoImages, DEFAULT_DEMO_IMAGE_COUNT, { reuse: true });
   const files = readdirSync(photos)
     .filter((f) => /\.(jpe?g|png)$/i.test(f))
     .sort()
@@ -62,6 +69,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       `starting a local cluster with ${workers} workers…\n`,
   );
   const cluster = await launchCluster({
+    ...ONE_MACHINE_CLUSTER,
     workers,
     coordinators: 2,
     stateDir: state,

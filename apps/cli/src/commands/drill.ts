@@ -8,9 +8,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClusterClient, type CoordinatorConnection } from '@idunno/client';
+import {
+  DEFAULT_DEMO_IMAGE_COUNT,
+  type LocalCluster,
+  launchCluster,
+  ONE_MACHINE_CLUSTER,
+  REPO_ROOT,
+  writeSyntheticImages,
+} from '@idunno/launcher';
 import { positiveInt, UsageError } from '../args.js';
-import { writeDemoImages } from '../demo-images.js';
-import { type LocalCluster, launchCluster, REPO } from '../launcher.js';
 import { renderTable } from '../table.js';
 
 export const DRILL_KINDS = [
@@ -369,7 +375,8 @@ export async function drillCommand(argv: string[]): Promise<number> {
   // Self-contained: yesterday's jobs in the AOF would collide with today's job ids.
   rmSync(join(state, 'redis'), { recursive: true, force: true });
   await mkdir(state, { recursive: true });
-  const images = await writeDemoImages(join(REPO, '.idunno/demo-images'));
+  const images = join(REPO_ROOT, '.idunno/demo-images');
+  await writeSyntheticImages(images, DEFAULT_DEMO_IMAGE_COUNT, { reuse: true });
   const files = readdirSync(images)
     .filter((f) => /\.(jpe?g|png)$/i.test(f))
     .sort()
@@ -377,6 +384,7 @@ export async function drillCommand(argv: string[]): Promise<number> {
 
   progress(`starting a local cluster in ${state}: redis-server, 2 coordinators, ${workerCount} workers`);
   const cluster = await launchCluster({
+    ...ONE_MACHINE_CLUSTER,
     workers: workerCount,
     coordinators: 2,
     stateDir: state,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { launchCluster, ONE_MACHINE_CLUSTER } from '@idunno/launcher';
 import { positiveInt } from '../args.js';
-import { launchCluster } from '../launcher.js';
 
 export const UP_HELP = `usage: idunno up [--workers n] [--coordinators n]
 
@@ -32,10 +32,11 @@ export async function upCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const cluster = await launchCluster({
+    ...ONE_MACHINE_CLUSTER,
     workers: positiveInt('workers', values.workers, 2, 64),
     coordinators: positiveInt('coordinators', values.coordinators, 2, 5),
     stateDir: resolve('.idunno'),
-    ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+    ...(process.env.REDIS_URL ? { redis: process.env.REDIS_URL } : {}),
     preload: (values.preload ?? '').split(',').filter(Boolean),
   });
   process.stdout.write(`redis         ${cluster.redisUrl}\n`);

@@ -24,7 +24,7 @@ import {
   sharedImages,
   startCluster,
   type TestCluster,
-  WORKER_ALLOCATOR_ENV,
+  WORKER_MALLOC_ENV,
   waitFor,
   writeSyntheticImages,
 } from '@idunno/testkit';
@@ -478,12 +478,12 @@ const PROBE_ENV = 'IDUNNO_BENCH_LOCAL_PROBE';
 
 /**
  * The same per-image times in a child process started with the workers' glibc settings
- * (WORKER_ALLOCATOR_ENV), so that "added by the cluster" compares like with like; the difference
+ * (WORKER_MALLOC_ENV), so that "added by the cluster" compares like with like; the difference
  * to this process's own times is what those memory-saving settings cost.
  */
 async function timeInWorkerEnv(model: string, inputs: string[]): Promise<number[]> {
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
-    env: { ...process.env, ...WORKER_ALLOCATOR_ENV, [PROBE_ENV]: JSON.stringify({ model, inputs }) },
+    env: { ...process.env, ...WORKER_MALLOC_ENV, [PROBE_ENV]: JSON.stringify({ model, inputs }) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let stdout = '';
@@ -578,7 +578,7 @@ async function sectionLatency(tmp: string, model: string): Promise<void> {
         '–',
       ],
       [
-        `the same in a process with the workers' glibc settings (${Object.entries(WORKER_ALLOCATOR_ENV)
+        `the same in a process with the workers' glibc settings (${Object.entries(WORKER_MALLOC_ENV)
           .map(([k, v]) => `${k}=${v}`)
           .join(' ')})`,
         f2(pMatched),

@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ProcessCluster, waitFor } from '../harness.js';
+import { MembershipCluster, waitFor } from '@idunno/testkit';
 import { Simulation } from '../sim.js';
 
 const { values } = parseArgs({
@@ -77,7 +77,7 @@ function simTraffic(n: number): void {
 }
 
 async function realDetection(n: number, trials: number): Promise<void> {
-  const cluster = new ProcessCluster({ profile: 'lan', prefix: 'r' });
+  const cluster = new MembershipCluster({ profile: 'lan', prefix: 'r' });
   try {
     await cluster.start(n);
     const times: number[] = [];
@@ -86,19 +86,19 @@ async function realDetection(n: number, trials: number): Promise<void> {
       if (!victim) break;
       await new Promise((r) => setTimeout(r, 500 + Math.random() * 1000));
       victim.signal('SIGSTOP');
-      times.push(
-        await waitFor(
-          () => cluster.allSee(victim.id, ['dead']),
-          30_000,
-          () => `${victim.id} dead`,
-        ),
-      );
+      const stoppedAt = performance.now();
+      await waitFor(() => cluster.allSee(victim.id, ['dead']), {
+        timeoutMs: 30_000,
+        intervalMs: 20,
+        message: `${victim.id} dead`,
+      });
+      times.push(performance.now() - stoppedAt);
       victim.signal('SIGCONT');
-      await waitFor(
-        () => cluster.allSee(victim.id, ['alive']),
-        30_000,
-        () => `${victim.id} back`,
-      );
+      await waitFor(() => cluster.allSee(victim.id, ['alive']), {
+        timeoutMs: 30_000,
+        intervalMs: 20,
+        message: `${victim.id} back`,
+      });
       await new Promise((r) => setTimeout(r, 2000));
     }
     rows.push([
@@ -114,7 +114,7 @@ async function realDetection(n: number, trials: number): Promise<void> {
 
 async function soak(n: number, minutes: number): Promise<void> {
   const spinners: ChildProcess[] = [];
-  const cluster = new ProcessCluster({ profile: 'lan', prefix: 's' });
+  const cluster = new MembershipCluster({ profile: 'lan', prefix: 's' });
   try {
     await cluster.start(n);
     const cores = availableParallelism();

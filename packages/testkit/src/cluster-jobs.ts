@@ -1,15 +1,14 @@
+// What cluster tests do with jobs: inputs (the real photos and ViT-Tiny when the mirror is there),
+// the leader, the recorded outcomes and the exactly-once check.
 import { readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClusterClient, CoordinatorConnection } from '@idunno/client';
-import {
-  modelMirror,
-  runCli,
-  sharedImages,
-  type TestCluster,
-  waitFor,
-  writeSyntheticImages,
-} from '@idunno/testkit';
+import { writeSyntheticImages } from '@idunno/launcher';
+import { runCli } from './cli.js';
+import type { TestCluster } from './cluster.js';
+import { modelMirror, sharedImages } from './shared.js';
+import { waitFor } from './wait.js';
 
 export const mirror = modelMirror();
 export const shared = sharedImages();

@@ -1,0 +1,252 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isRunning, killOnExit } from './children.js';
+import { RedisNotFoundError, RedisStartError } from './errors.js';
+
+/** Options for {@link startRedisServer}. */
+export interface StartRedisServerOptions {
+  /** Port to listen on (127.0.0.1 only). @default a free port, retried when another process takes it first */
+  port?: number;
+  /** Append-only persistence (`--appendonly yes`, fsync every second). @default true */
+  appendOnly?: boolean;
+  /**
+   * Data directory. When given it is created if missing and kept on stop; otherwise a fresh
+   * temporary one is made and removed on stop. @default a temporary directory
+   */
+  dir?: string;
+  /**
+   * Protected mode. `false` passes `--protected-mode no` (the test kit does); otherwise no flag is
+   * passed and redis-server's own default (on) holds. Either way it binds 127.0.0.1 only.
+   * @default true
+   */
+  protectedMode?: boolean;
+  /**
+   * Append the server's log (redis-server writes it on stdout) to this file. Its stderr, where it
+   * writes only fatal startup errors, is kept in memory for the start error either way.
+   * @default the log's tail is kept in memory
+   */
+  logFile?: string;
+  /** Path or name of the binary. @default 'redis-server' */
+  binary?: string;
+  /** How long to wait for the server to answer PING after spawning it. @default 10_000 ms */
+  startTimeoutMs?: number;
+}
+
+/** A `redis-server` child process owned by whoever started it. */
+export interface RedisServer {
+  readonly host: '127.0.0.1';
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly dir: string;
+  /** Process id of the current child (changes on restart). */
+  readonly pid: number;
+  /**
+   * SIGCONT and SIGTERM (a SIGSTOPped server would never act on SIGTERM), SIGKILL after
+   * `graceMs`; resolves once it has exited, after removing a temporary data directory.
+   */
+  stop(graceMs?: number): Promise<void>;
+  /** Sends a signal (SIGKILL, SIGSTOP, SIGCONT, …) to the child without waiting. */
+  kill(signal: NodeJS.Signals): void;
+  /**
+   * Stops the server (if still running) and starts it again on the same port; resolves once it
+   * answers PING. `keepData: false` wipes `dir` in between. `signal: 'SIGKILL'` makes it a crash
+   * (append-only data since the last fsync is lost), the default SIGTERM a clean shutdown.
+   */
+  restart(options: { keepData: boolean; signal?: 'SIGTERM' | 'SIGKILL' }): Promise<void>;
+}
+
+export const DEFAULT_REDIS_START_TIMEOUT_MS = 10_000;
+export const DEFAULT_REDIS_STOP_GRACE_MS = 5_000;
+/** Tries on a fresh free port (or the same port, on restart) before giving up. */
+const PORT_ATTEMPTS = 5;
+
+/**
+ * Finds a port that is free right now by binding port 0 and closing it. Racy: another process may
+ * take it before the caller binds, so callers retry on bind failure. Kept hand-written (a dozen
+ * lines) rather than get-port, which closes the same race no better.
+ */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('could not find a free port'))));
+    });
+  });
+}
+
+interface Running {
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+/** Starts a `redis-server` (on a free port unless one is given) and resolves once it answers PING. */
+export async function startRedisServer(options: StartRedisServerOptions = {}): Promise<RedisServer> {
+  const appendOnly = options.appendOnly ?? true;
+  const binary = options.binary ?? 'redis-server';
+  const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_REDIS_START_TIMEOUT_MS;
+  const ownDir = options.dir === undefined;
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'idunno-redis-'));
+  if (!ownDir) mkdirSync(dir, { recursive: true });
+
+  const args = (port: number): string[] => [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    appendOnly ? 'yes' : 'no',
+    '--appendfsync',
+    'everysec',
+    '--dir',
+    dir,
+    ...(options.protectedMode === false ? ['--protected-mode', 'no'] : []),
+  ];
+  const launchOn = (port: number) => launch(binary, args(port), port, startTimeoutMs, options.logFile);
+
+  let running: Running | undefined;
+  let port = options.port ?? 0;
+  const attempts = options.port === undefined ? PORT_ATTEMPTS : 1;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < attempts && running === undefined; attempt++) {
+    if (options.port === undefined) port = await freePort();
+    try {
+      running = await launchOn(port);
+    } catch (err) {
+      lastError = err;
+      if (err instanceof RedisNotFoundError) break;
+    }
+  }
+  if (running === undefined) {
+    if (ownDir) rmSync(dir, { recursive: true, force: true });
+    throw lastError instanceof RedisNotFoundError
+      ? lastError
+      : new RedisStartError(port, attempts, outputOf(lastError), { cause: lastError });
+  }
+  let current: Running = running;
+
+  const halt = async (signal: 'SIGTERM' | 'SIGKILL', graceMs: number): Promise<void> => {
+    const { child } = current;
+    if (isRunning(child)) {
+      if (signal === 'SIGTERM') child.kill('SIGCONT'); // a SIGSTOPped server would never act on SIGTERM
+      child.kill(signal);
+    }
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await current.exited;
+    clearTimeout(timer);
+  };
+
+  return {
+    host: '127.0.0.1',
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    dir,
+    get pid() {
+      return current.child.pid ?? -1;
+    },
+    async stop(graceMs = DEFAULT_REDIS_STOP_GRACE_MS) {
+      await halt('SIGTERM', graceMs);
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
+    },
+    kill(signal) {
+      if (isRunning(current.child)) current.child.kill(signal);
+    },
+    async restart({ keepData, signal = 'SIGTERM' }) {
+      await halt(signal, DEFAULT_REDIS_STOP_GRACE_MS);
+      if (!keepData) {
+        for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
+      }
+      // Same port: the listening socket is closed with the old process, and redis sets SO_REUSEADDR.
+      let error: unknown;
+      for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+        try {
+          current = await launchOn(port);
+          return;
+        } catch (err) {
+          error = err;
+          if (err instanceof RedisNotFoundError) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+      throw new RedisStartError(port, PORT_ATTEMPTS, outputOf(error), { cause: error });
+    },
+  };
+}
+
+const outputOf = (err: unknown): string => (err instanceof RedisStartError ? err.output : String(err));
+
+async function launch(
+  binary: string,
+  args: string[],
+  port: number,
+  timeoutMs: number,
+  logFile: string | undefined,
+): Promise<Running> {
+  // The child writes its log straight into the file (it keeps the fd): nothing passes through here.
+  const logFd = logFile === undefined ? undefined : openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(binary, args, { stdio: ['ignore', logFd ?? 'pipe', 'pipe'] });
+  } finally {
+    if (logFd !== undefined) closeSync(logFd);
+  }
+  killOnExit(child);
+  const output: string[] = [];
+  const keep = (chunk: Buffer): void => {
+    output.push(chunk.toString());
+    if (output.length > 50) output.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let spawnError: NodeJS.ErrnoException | undefined;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      spawnError = err;
+      output.push(String(err));
+      resolve();
+    });
+  });
+  const deadline = performance.now() + timeoutMs;
+  let dead = false;
+  void exited.then(() => {
+    dead = true;
+  });
+  while (performance.now() < deadline && !dead) {
+    if (await ping(port)) return { child, exited };
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  if (spawnError?.code === 'ENOENT' || spawnError?.code === 'EACCES')
+    throw new RedisNotFoundError(binary, { cause: spawnError });
+  child.kill('SIGKILL');
+  await exited;
+  throw new RedisStartError(port, 1, output.join(''));
+}
+
+/** True when a server on the port answers PING with PONG (not LOADING while it replays its file, nor an error). */
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let reply = '';
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (data: Buffer) => {
+      reply += data.toString();
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+    });
+  });
+}
