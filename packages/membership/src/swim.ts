@@ -1,3 +1,4 @@
+import { type Logger, silentLogger } from '@idunno/log';
 import { BroadcastQueue } from './broadcast.js';
 import type { Cancel, Clock, Random, Transport } from './clock.js';
 import type { DropReason, Packet, PacketBody, PacketCodec, WireUpdate } from './codec.js';
@@ -8,13 +9,11 @@ import type { MembershipOptions } from './profiles.js';
 import { minSuspicionMs, Suspicion } from './suspicion.js';
 import {
   emptyCounters,
-  type Logger,
   type Member,
   type MemberMeta,
   type MemberState,
   type MembershipCounters,
   type MembershipEventKind,
-  silentLogger,
 } from './types.js';
 
 export interface SwimConfig {
