@@ -61,9 +61,11 @@ export function jsonLogger(options: Partial<JsonLoggerOptions> = {}): Logger {
       // then travels in the line's own fields. The line-shape test pins this down.
       formatters: { level: () => ({}), log: serializeFields },
       timestamp: () => `"ts":"${new Date().toISOString()}"`,
-      // `event` is the message: pino never adds a `msg` of its own, even for a field named `err`,
-      // whose default serializer would rewrite our already serialized error.
+      // `event` is the message key and always set, so pino never adds a `msg` of its own (it
+      // would, from `err.message`, for a field named `err`).
       messageKey: 'event',
+      // `formatters.log` has already serialized every error; pino's default `err` serializer
+      // would rewrite that plain object a second time (as `type: 'Object'`).
       serializers: { err: (value: unknown) => value },
     },
     write !== undefined ? { write } : stderr(),
@@ -84,7 +86,8 @@ function bind(root: PinoLogger, base: LogFields): Logger {
     info: (e, f) => emit('info', e, f),
     warn: (e, f) => emit('warn', e, f),
     error: (e, f) => emit('error', e, f),
-    // Children share the root (one level, one destination); only their base fields differ.
+    // Children share the root (one level, one destination); only their base fields differ. Not
+    // pino's child(): it writes its bindings before the line's fields, ahead of `level` and `event`.
     child: (fields) => bind(root, { ...base, ...fields }),
   };
 }
