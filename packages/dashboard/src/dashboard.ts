@@ -114,7 +114,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     return sampling;
   };
   const tick = () => {
-    sample().catch((err: unknown) => log.warn('dashboard_sample_failed', { error: String(err) }));
+    sample().catch((err: unknown) => log.warn('dashboard_sample_failed', { error: err }));
   };
 
   const listeners: { [K in keyof DashboardEvents]: (...args: DashboardEvents[K]) => void } = {
@@ -223,7 +223,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      log.warn('dashboard_request_failed', { path: req.url ?? '', error: String(err) });
+      log.warn('dashboard_request_failed', { path: req.url ?? '', error: err });
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain', ...CORS });
       res.end(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     });

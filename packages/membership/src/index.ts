@@ -45,7 +45,6 @@ export type { SwimConfig } from './swim.js';
 export { Swim } from './swim.js';
 export { formatMembersTable } from './table.js';
 export type {
-  Logger,
   Member,
   MemberMeta,
   MemberState,
@@ -54,5 +53,4 @@ export type {
   MembershipEventKind,
   Role,
 } from './types.js';
-export { silentLogger } from './types.js';
 export { formatAddress, parseAddress, UdpTransport } from './udp.js';

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { Logger } from '@idunno/log';
 import { realClock, seededRandom } from './clock.js';
 import { Codec } from './codec.js';
 import { InvalidOptionsError, MembershipStoppedError } from './errors.js';
@@ -6,7 +7,7 @@ import type { MembershipListener } from './events.js';
 import { defaultMeta } from './meta.js';
 import { type MembershipOptions, type ProfileName, resolveOptions } from './profiles.js';
 import { Swim } from './swim.js';
-import type { Logger, Member, MemberMeta, MembershipCounters, MembershipEventKind } from './types.js';
+import type { Member, MemberMeta, MembershipCounters, MembershipEventKind } from './types.js';
 import { formatAddress, parseAddress, UdpTransport } from './udp.js';
 
 export interface StartMembershipOptions {

@@ -1,3 +1,4 @@
+import { type Logger, silentLogger } from '@idunno/log';
 import { BroadcastQueue } from './broadcast.js';
 import type { Cancel, Clock, Random, Transport } from './clock.js';
 import type { DropReason, Packet, PacketBody, PacketCodec, WireUpdate } from './codec.js';
@@ -8,13 +9,11 @@ import type { MembershipOptions } from './profiles.js';
 import { minSuspicionMs, Suspicion } from './suspicion.js';
 import {
   emptyCounters,
-  type Logger,
   type Member,
   type MemberMeta,
   type MemberState,
   type MembershipCounters,
   type MembershipEventKind,
-  silentLogger,
 } from './types.js';
 
 export interface SwimConfig {
@@ -115,7 +114,7 @@ export class Swim {
     this.seeds = (config.seeds ?? []).filter((s) => s !== config.address);
     this.queue = new BroadcastQueue(this.options.retransmitMult);
     this.events = new MembershipEvents((err) =>
-      this.logger.error('membership listener threw', { error: String(err), nodeId: this.id }),
+      this.logger.error('membership_listener_failed', { error: err, nodeId: this.id }),
     );
     this.self = {
       id: this.id,
@@ -229,7 +228,7 @@ export class Swim {
       try {
         next = body();
       } catch (err) {
-        this.logger.error('membership timer failed', { error: String(err), nodeId: this.id });
+        this.logger.error('membership_timer_failed', { error: err, nodeId: this.id });
         next = this.options.probeIntervalMs;
       }
       if (!this.running) return;
@@ -264,7 +263,7 @@ export class Swim {
       try {
         fn();
       } catch (err) {
-        this.logger.error('membership timer failed', { error: String(err), nodeId: this.id });
+        this.logger.error('membership_timer_failed', { error: err, nodeId: this.id });
       }
     };
     const stop: Cancel = () => {
@@ -284,7 +283,7 @@ export class Swim {
     const next = Math.min(this.options.awarenessMax - 1, Math.max(0, this.awareness + delta));
     if (next !== this.awareness) {
       this.awareness = next;
-      this.logger.debug('local health changed', { nodeId: this.id, score: next });
+      this.logger.debug('local_health_changed', { nodeId: this.id, score: next });
     }
   }
 
@@ -518,7 +517,7 @@ export class Swim {
     try {
       this.transport.send(address, bytes);
     } catch (err) {
-      this.logger.warn('gossip send failed', { nodeId: this.id, address, error: String(err) });
+      this.logger.warn('gossip_send_failed', { nodeId: this.id, address, error: err });
     }
   }
 
@@ -532,7 +531,7 @@ export class Swim {
     if (!result.ok) {
       this.counters.dropped++;
       this.counters[DROP_COUNTER[result.reason]]++;
-      this.logger.debug('dropped datagram', {
+      this.logger.debug('datagram_dropped', {
         nodeId: this.id,
         from,
         reason: result.reason,
@@ -553,7 +552,7 @@ export class Swim {
       }
       this.handleBody(packet, from, corrections);
     } catch (err) {
-      this.logger.error('failed to handle datagram', { nodeId: this.id, from, error: String(err) });
+      this.logger.error('datagram_handling_failed', { nodeId: this.id, from, error: err });
     }
   }
 

@@ -48,21 +48,6 @@ export interface MembershipEvent {
   previous: MemberState | undefined;
 }
 
-/** Injected logger; libraries never log to the console. Fields are structured context. */
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
-
-export const silentLogger: Logger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};
-
 /** Protocol counters, monotonically increasing since start. */
 export interface MembershipCounters {
   messagesIn: number;

@@ -52,7 +52,7 @@ export async function connectRedis(opts: ResolvedRedisStateStoreOptions): Promis
     // Log the edges only: ioredis repeats 'error' on every failed reconnect attempt.
     let down = false;
     client.on('error', (err: Error) => {
-      if (!down) opts.logger.warn('redis_connection_error', { role, error: err.message });
+      if (!down) opts.logger.warn('redis_connection_error', { role, error: err });
       down = true;
     });
     client.on('ready', () => {
