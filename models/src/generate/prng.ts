@@ -1,6 +1,8 @@
+import { mulberry32 } from '@idunno/random';
+
 /**
- * Seeded, deterministic weight values. Each tensor gets its own stream, derived from the model seed
- * and the tensor's name, so a tensor's bytes do not depend on the order tensors are generated in.
+ * Seeded, deterministic weight values (mulberry32, the project's one seeded PRNG). Each tensor
+ * gets its own stream, derived from the model seed and the tensor's name, so a tensor's bytes do not depend on the order tensors are generated in.
  */
 
 /** FNV-1a over the UTF-16 code units of `s` (names are ASCII). */
@@ -11,18 +13,6 @@ function fnv1a(s: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** mulberry32: a 32-bit state PRNG, plenty for weights; returns uniform values in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** How a tensor is filled. */

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mulberry32 } from '@idunno/random';
 import sharp from 'sharp';
 
 /** Options for {@link writeSyntheticImages}. */
@@ -38,14 +39,7 @@ export async function writeSyntheticImages(
   }
   await mkdir(dir, { recursive: true });
   const paths: string[] = [];
-  let s = (options.seed ?? 1) >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(options.seed ?? 1);
   for (let i = 0; i < count; i++) {
     const width = 160 + Math.floor(rand() * 320);
     const height = 160 + Math.floor(rand() * 320);

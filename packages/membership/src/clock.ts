@@ -17,20 +17,8 @@ export const realClock: Clock = {
   },
 };
 
-/** Uniform [0, 1) source; injected so simulations are reproducible. */
-export type Random = () => number;
-
-/** mulberry32: a small, fast, seeded PRNG (not for cryptography). */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Uniform [0, 1) source; injected so simulations are reproducible (`mulberry32` from @idunno/random). */
+export type { Random } from '@idunno/random';
 
 /** Datagram transport; the core never touches a socket. */
 export interface Transport {

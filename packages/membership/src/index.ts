@@ -1,5 +1,5 @@
 export type { Cancel, Clock, Random, Transport } from './clock.js';
-export { realClock, seededRandom } from './clock.js';
+export { realClock } from './clock.js';
 export type { DecodeResult, DropReason, Packet, PacketBody, PacketCodec, WireUpdate } from './codec.js';
 export { Codec, ObjectCodec, PROTOCOL_VERSION } from './codec.js';
 export {

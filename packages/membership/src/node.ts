@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from '@idunno/log';
-import { realClock, seededRandom } from './clock.js';
+import { mulberry32 } from '@idunno/random';
+import { realClock } from './clock.js';
 import { Codec } from './codec.js';
 import { InvalidOptionsError, MembershipStoppedError } from './errors.js';
 import type { MembershipListener } from './events.js';
@@ -82,7 +83,7 @@ export async function startMembership(opts: StartMembershipOptions): Promise<Mem
     options,
     clock: realClock,
     transport,
-    random: seededRandom(opts.seed ?? randomInt(2 ** 32)),
+    random: mulberry32(opts.seed ?? randomInt(2 ** 32)),
     codec: new Codec({ clusterKey: opts.clusterKey, maxDatagramBytes: options.maxDatagramBytes }),
     ...(opts.logger ? { logger: opts.logger } : {}),
   });

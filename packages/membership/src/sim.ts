@@ -1,4 +1,5 @@
-import { type Cancel, type Clock, type Random, seededRandom, type Transport } from './clock.js';
+import { mulberry32 } from '@idunno/random';
+import type { Cancel, Clock, Random, Transport } from './clock.js';
 import { Codec, ObjectCodec, type PacketCodec } from './codec.js';
 import { defaultMeta } from './meta.js';
 import { type MembershipOptions, type ProfileName, resolveOptions } from './profiles.js';
@@ -133,7 +134,7 @@ export class Simulation {
   private groups: Map<string, number> | undefined;
 
   constructor(options: SimulationOptions = {}) {
-    this.random = seededRandom(options.seed ?? 1);
+    this.random = mulberry32(options.seed ?? 1);
     this.loss = options.loss ?? 0;
     this.minDelay = options.minDelayMs ?? 0.2;
     this.maxDelay = options.maxDelayMs ?? 2;
@@ -185,7 +186,7 @@ export class Simulation {
       options: this.options,
       clock,
       transport,
-      random: seededRandom(Math.floor(this.random() * 2 ** 32)),
+      random: mulberry32(Math.floor(this.random() * 2 ** 32)),
       codec: this.codec,
     });
     this.nodes.set(address, node);

@@ -34,7 +34,6 @@ export {
   type SimulationConfig,
   type SimulationResult,
   type SimWorker,
-  seededRandom,
   simulate,
 } from './simulate.js';
 export { equalRateSplit, type Split } from './split.js';

@@ -1,3 +1,4 @@
+import { mulberry32 } from '@idunno/random';
 import { describe, expect, it } from 'vitest';
 import {
   type Assignment,
@@ -11,7 +12,6 @@ import {
   InvalidCostError,
   Scheduler,
   SchedulerOptionsError,
-  seededRandom,
   TooManyJobsError,
 } from './index.js';
 
@@ -157,7 +157,7 @@ describe('Scheduler', () => {
 
   it('keeps its invariants under random membership, jobs and completions', () => {
     for (let seed = 1; seed <= 12; seed++) {
-      const rnd = seededRandom(seed);
+      const rnd = mulberry32(seed);
       const maxRunningJobs = 1 + Math.floor(rnd() * 3);
       const s = new Scheduler({ maxRunningJobs });
       const pool = Array.from({ length: 10 }, (_, i) => `w${i}`);

@@ -1,3 +1,4 @@
+import { mulberry32 } from '@idunno/random';
 import type { SchedulerOptions } from './options.js';
 import { Scheduler } from './scheduler.js';
 
@@ -131,18 +132,6 @@ function before(a: Timed, b: Timed): boolean {
   return a.t < b.t || (a.t === b.t && a.seq < b.seq);
 }
 
-/** mulberry32: small, seeded, deterministic. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface WorkerState {
   readonly spec: SimWorker;
   speed: number;
@@ -160,7 +149,7 @@ export function simulate(config: SimulationConfig): SimulationResult {
   const rebalanceMs = scheduler.options.rebalanceIntervalMs;
   const msPerCost = config.msPerCost ?? 10;
   const noise = config.noise ?? 0.1;
-  const random = seededRandom(config.seed ?? 1);
+  const random = mulberry32(config.seed ?? 1);
   const sampleEveryMs = config.sampleEveryMs ?? 1000;
   const detectionDelayMs = config.detectionDelayMs ?? 0;
   const q = new EventQueue();
