@@ -1,10 +1,12 @@
 import { type Logger, silentLogger } from '@idunno/log';
+import { Awareness } from './awareness.js';
 import { BroadcastQueue } from './broadcast.js';
 import type { Cancel, Clock, Random, Transport } from './clock.js';
 import type { DropReason, Packet, PacketBody, PacketCodec, WireUpdate } from './codec.js';
 import { MembershipStoppedError } from './errors.js';
 import { MembershipEvents, type MembershipListener } from './events.js';
 import { cloneMeta, metaEqual, validateMeta } from './meta.js';
+import { ProbeOrder } from './probe-order.js';
 import type { MembershipOptions } from './profiles.js';
 import { minSuspicionMs, Suspicion } from './suspicion.js';
 import {
@@ -91,11 +93,10 @@ export class Swim {
   private readonly events: MembershipEvents;
   private readonly loopTimers = new Set<Cancel>();
   private readonly counters = emptyCounters();
-  private probeOrder: string[] = [];
+  private readonly probeOrder: ProbeOrder;
   private readonly suspectProbes = new Set<string>();
-  private probeIndex = 0;
   private seq = 0;
-  private awareness = 0;
+  private readonly awareness: Awareness;
   private liveCountCache = -1;
   private running = false;
   private stopped = false;
@@ -109,6 +110,8 @@ export class Swim {
     this.clock = config.clock;
     this.transport = config.transport;
     this.random = config.random;
+    this.probeOrder = new ProbeOrder(this.random);
+    this.awareness = new Awareness(this.options.awarenessMax);
     this.codec = config.codec;
     this.logger = config.logger ?? silentLogger;
     this.seeds = (config.seeds ?? []).filter((s) => s !== config.address);
@@ -204,7 +207,7 @@ export class Swim {
 
   /** Lifeguard local health score: 0 is healthy; timeouts are scaled by (score + 1). */
   get healthScore(): number {
-    return this.awareness;
+    return this.awareness.score;
   }
 
   get incarnation(): number {
@@ -276,15 +279,12 @@ export class Swim {
   }
 
   private scaled(ms: number): number {
-    return ms * (this.awareness + 1);
+    return this.awareness.scale(ms);
   }
 
   private adjustAwareness(delta: number): void {
-    const next = Math.min(this.options.awarenessMax - 1, Math.max(0, this.awareness + delta));
-    if (next !== this.awareness) {
-      this.awareness = next;
-      this.logger.debug('local_health_changed', { nodeId: this.id, score: next });
-    }
+    const next = this.awareness.apply(delta);
+    if (next !== undefined) this.logger.debug('local_health_changed', { nodeId: this.id, score: next });
   }
 
   // ---- probing ----------------------------------------------------------------------------
@@ -300,21 +300,12 @@ export class Swim {
   }
 
   private nextProbeTarget(): MemberRecord | undefined {
-    for (let attempts = 0; attempts < 2; attempts++) {
-      while (this.probeIndex < this.probeOrder.length) {
-        const id = this.probeOrder[this.probeIndex++] as string;
-        const m = this.view.get(id);
-        if (m && m !== this.self && isLive(m)) return m;
-      }
-      // End of a round: a fresh random order (SWIM's randomized round-robin bounds the time
-      // until each member is probed by n probe intervals).
-      this.probeOrder = shuffle(
-        [...this.view.values()].filter((m) => m !== this.self && isLive(m)).map((m) => m.id),
-        this.random,
-      );
-      this.probeIndex = 0;
-    }
-    return undefined;
+    const probeable = (id: string) => {
+      const m = this.view.get(id);
+      return m !== undefined && m !== this.self && isLive(m);
+    };
+    const id = this.probeOrder.next(probeable, () => [...this.view.keys()]);
+    return id === undefined ? undefined : this.view.get(id);
   }
 
   /**
@@ -330,11 +321,6 @@ export class Swim {
       if (m && m.state === 'suspect' && m !== exclude) return m;
     }
     return undefined;
-  }
-
-  private addToProbeOrder(id: string): void {
-    const at = this.probeIndex + Math.floor(this.random() * (this.probeOrder.length - this.probeIndex + 1));
-    this.probeOrder.splice(at, 0, id);
   }
 
   private probe(target: MemberRecord): void {
@@ -659,7 +645,7 @@ export class Swim {
       };
       this.view.set(id, record);
       this.liveCountCache = -1;
-      this.addToProbeOrder(id);
+      this.probeOrder.add(id);
       this.enqueue(this.toUpdate(record, id));
       this.emit('joined', record, undefined);
       return;
@@ -675,7 +661,7 @@ export class Swim {
     this.enqueue(this.toUpdate(m, id));
     if (previous === 'suspect') this.emit('alive', m, previous);
     else if (previous === 'dead' || previous === 'left') {
-      this.addToProbeOrder(id);
+      this.probeOrder.add(id);
       this.emit('joined', m, previous);
       return;
     }
@@ -814,14 +800,4 @@ function toMember(m: MemberRecord): Member {
     meta: cloneMeta(m.meta),
     since: m.since,
   };
-}
-
-function shuffle<T>(items: T[], random: Random): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const a = items[i] as T;
-    items[i] = items[j] as T;
-    items[j] = a;
-  }
-  return items;
 }
