@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeOutcome, encodeError, encodeResult } from './outcome.js';
 
@@ -43,5 +44,51 @@ describe('outcome payloads', () => {
       expect(o.kind).toBe('error');
       if (o.kind === 'error') expect(o.error.code).toBe('BAD_PAYLOAD');
     }
+  });
+});
+
+describe('outcome payloads (property)', () => {
+  const score = fc.record({
+    index: fc.nat({ max: 999 }),
+    label: fc.string(),
+    probability: fc.double({ min: 0, max: 1, noNaN: true }),
+  });
+
+  it('decode back exactly what was encoded, for any top-k, worker and timing', () => {
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.array(score, { maxLength: 10 }),
+        fc.string(),
+        fc.double({ min: 0, max: 1e6, noNaN: true }),
+        (queryId, topK, worker, ms) => {
+          const r = encodeResult(queryId, { topK, worker, ms, at: 1 });
+          expect(decodeOutcome({ ...r, uri: 'u' })).toEqual({
+            queryId,
+            uri: 'u',
+            kind: 'result',
+            topK,
+            worker,
+            ms,
+            at: 1,
+          });
+        },
+      ),
+      { seed: 4 },
+    );
+  });
+
+  it('never throw on any stored text: a bad payload is a BAD_PAYLOAD error', () => {
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.oneof(fc.constant('result'), fc.constant('error'), fc.string()),
+        (payload, kind) => {
+          const o = decodeOutcome({ queryId: 'q', uri: 'u', kind, payload });
+          expect(['result', 'error']).toContain(o.kind);
+        },
+      ),
+      { seed: 5 },
+    );
   });
 });

@@ -162,10 +162,14 @@ export class Tracker {
     return task;
   }
 
-  /** A query's outcome was recorded by the store (first write). */
+  /**
+   * A query's outcome was recorded by the store (first write). It may still sit in another live
+   * task (it was re-dispatched and the first task's reply came late): it is no longer in flight.
+   */
   markRecorded(queryId: string, kind: 'result' | 'error', processingMs: number, now: number): void {
     if (this.recorded.has(queryId) || !this.queries.has(queryId)) return;
     this.recorded.add(queryId);
+    this.inFlightQuery.delete(queryId);
     this.recordedHere++;
     if (kind === 'error') this.errors++;
     this.rate.add(now);
@@ -174,7 +178,9 @@ export class Tracker {
 
   /** Another coordinator (or an earlier reply) recorded it: count it done without stats. */
   markKnownDone(queryId: string): void {
-    if (this.queries.has(queryId)) this.recorded.add(queryId);
+    if (!this.queries.has(queryId)) return;
+    this.recorded.add(queryId);
+    this.inFlightQuery.delete(queryId);
   }
 
   /** Puts the task's unrecorded queries back, ahead of the never-sent ones. */
