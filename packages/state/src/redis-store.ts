@@ -276,14 +276,7 @@ class RedisStateStore implements StateStore {
       [k.lease, k.epoch, k.counters, k.changes],
       [nodeId, ttlMs, minEpoch, this.maxLen],
     );
-    if (code === 1) return { acquired: true, epoch: Number(rest[0]) };
-    const holder = parseLeaseValue(String(rest[0]));
-    return {
-      acquired: false,
-      holder: holder?.nodeId ?? '',
-      epoch: holder?.epoch ?? 0,
-      ttlMs: Math.max(0, Number(rest[1])),
-    };
+    return acquireResult(code, rest);
   }
 
   async takeOverLease(
@@ -301,14 +294,7 @@ class RedisStateStore implements StateStore {
       [k.lease, k.epoch, k.counters, k.changes],
       [nodeId, ttlMs, minEpoch, this.maxLen, `${seen.epoch} ${seen.holder}`],
     );
-    if (code === 1) return { acquired: true, epoch: Number(rest[0]) };
-    const holder = parseLeaseValue(String(rest[0]));
-    return {
-      acquired: false,
-      holder: holder?.nodeId ?? '',
-      epoch: holder?.epoch ?? 0,
-      ttlMs: Math.max(0, Number(rest[1])),
-    };
+    return acquireResult(code, rest);
   }
 
   async renewLease(nodeId: string, epoch: number, ttlMs: number): Promise<void> {
@@ -490,4 +476,16 @@ class RedisStateStore implements StateStore {
       throw toStoreError(operation, err);
     }
   }
+}
+
+/** What acquireLease-4.lua and takeOverLease-4.lua answer: {1, epoch} granted, else {0, leaseValue, pttlMs}. */
+function acquireResult(code: number, rest: unknown[]): AcquireResult {
+  if (code === 1) return { acquired: true, epoch: Number(rest[0]) };
+  const holder = parseLeaseValue(String(rest[0]));
+  return {
+    acquired: false,
+    holder: holder?.nodeId ?? '',
+    epoch: holder?.epoch ?? 0,
+    ttlMs: Math.max(0, Number(rest[1])),
+  };
 }
