@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClusterClient, type CoordinatorConnection } from '@idunno/client';
 import { startCluster, waitFor, writeSyntheticImages } from '@idunno/testkit';
-import { lineChart } from './svg.js';
+import { lineChart } from './lib/svg.js';
 
 const { values } = parseArgs({
   options: {

@@ -3,8 +3,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { Simulation } from '@idunno/membership';
 import { MembershipCluster, waitFor } from '@idunno/testkit';
-import { Simulation } from '../sim.js';
 
 const { values } = parseArgs({
   options: {
