@@ -1,30 +1,67 @@
-// pnpm bench:membership [--real-nodes 10] [--real-trials 5] [--soak-minutes 1] [--soak-nodes 10]
+// pnpm bench:membership [--real-nodes 10] [--real-trials 5] [--soak-minutes 1] [--soak-nodes 10] [--sim-trials 20]
 // Prints a markdown table for docs/BENCHMARKS.md. Profile: lan (the defaults).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Simulation } from '@idunno/membership';
 import { MembershipCluster, waitFor } from '@idunno/testkit';
+import { markdownTable } from './lib/markdown.js';
+import { quantile } from './lib/stats.js';
 
-const { values } = parseArgs({
-  options: {
-    'real-nodes': { type: 'string', default: '10' },
-    'real-trials': { type: 'string', default: '5' },
-    'soak-minutes': { type: 'string', default: '1' },
-    'soak-nodes': { type: 'string', default: '10' },
-    'sim-trials': { type: 'string', default: '20' },
-  },
-});
+const HELP =
+  'usage: pnpm bench:membership [--real-nodes 10] [--real-trials 5] [--soak-minutes 1] [--soak-nodes 10] [--sim-trials 20]\n' +
+  '  --real-nodes/--real-trials: SIGSTOP detection over real UDP processes on this machine\n' +
+  '  --soak-*: false deaths while busy loops saturate every core\n' +
+  '  --sim-trials: silent failures per simulated cluster (n=10 and n=50)\n';
 
-const rows: string[][] = [];
-const log = (msg: string) => process.stderr.write(`${msg}\n`);
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? Number.NaN;
+interface MembershipBenchOptions {
+  /** @default 10 */
+  realNodes: number;
+  /** @default 5 */
+  realTrials: number;
+  /** @default 1 */
+  soakMinutes: number;
+  /** @default 10 */
+  soakNodes: number;
+  /** @default 20 */
+  simTrials: number;
 }
 
+/** The options from the command line; undefined after printing the help. */
+function parseFlags(args: readonly string[]): MembershipBenchOptions | undefined {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      'real-nodes': { type: 'string', default: '10' },
+      'real-trials': { type: 'string', default: '5' },
+      'soak-minutes': { type: 'string', default: '1' },
+      'soak-nodes': { type: 'string', default: '10' },
+      'sim-trials': { type: 'string', default: '20' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return undefined;
+  }
+  return {
+    realNodes: Number(values['real-nodes']),
+    realTrials: Number(values['real-trials']),
+    soakMinutes: Number(values['soak-minutes']),
+    soakNodes: Number(values['soak-nodes']),
+    simTrials: Number(values['sim-trials']),
+  };
+}
+
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** What this bench started, for the signal handler to stop. */
+interface Started {
+  clusters: Set<MembershipCluster>;
+  spinners: Set<ChildProcess>;
+}
 
 function simCluster(n: number, seed: number): Simulation {
   const sim = new Simulation({ seed });
@@ -35,7 +72,7 @@ function simCluster(n: number, seed: number): Simulation {
   return sim;
 }
 
-function simDetection(n: number, trials: number): void {
+function simDetection(n: number, trials: number): string[] {
   const sim = simCluster(n, n);
   sim.runFor(5000);
   const times: number[] = [];
@@ -51,15 +88,15 @@ function simDetection(n: number, trials: number): void {
     sim.runUntil(() => sim.converged(), 60_000, 50);
     sim.runFor(3000);
   }
-  rows.push([
+  return [
     `silent failure → dead everywhere, simulated, n=${n}`,
     sec(quantile(times, 0.5)),
     sec(quantile(times, 0.99)),
     `${trials} trials`,
-  ]);
+  ];
 }
 
-function simTraffic(n: number): void {
+function simTraffic(n: number): string[] {
   const sim = simCluster(n, 100 + n);
   sim.runFor(10_000);
   const m0 = sim.messages;
@@ -68,23 +105,24 @@ function simTraffic(n: number): void {
   sim.runFor(seconds * 1000);
   const msgs = (sim.messages - m0) / n / seconds;
   const bytes = (sim.bytes - b0) / n / seconds;
-  rows.push([
+  return [
     `steady-state traffic per node, simulated, n=${n}`,
     `${msgs.toFixed(1)} msg/s`,
     `${(bytes / 1024).toFixed(2)} KiB/s`,
     `sent; ${seconds} s window, push-pull included`,
-  ]);
+  ];
 }
 
-async function realDetection(n: number, trials: number): Promise<void> {
+async function realDetection(started: Started, n: number, trials: number): Promise<string[]> {
   const cluster = new MembershipCluster({ profile: 'lan', prefix: 'r' });
+  started.clusters.add(cluster);
   try {
     await cluster.start(n);
     const times: number[] = [];
     for (let t = 0; t < trials; t++) {
       const victim = cluster.nodes[1 + (t % (n - 1))];
       if (!victim) break;
-      await new Promise((r) => setTimeout(r, 500 + Math.random() * 1000));
+      await sleep(500 + Math.random() * 1000);
       victim.signal('SIGSTOP');
       const stoppedAt = performance.now();
       await waitFor(() => cluster.allSee(victim.id, ['dead']), {
@@ -99,30 +137,31 @@ async function realDetection(n: number, trials: number): Promise<void> {
         intervalMs: 20,
         message: `${victim.id} back`,
       });
-      await new Promise((r) => setTimeout(r, 2000));
+      await sleep(2000);
     }
-    rows.push([
+    return [
       `SIGSTOP → dead everywhere, real UDP processes, n=${n}`,
       sec(quantile(times, 0.5)),
       sec(quantile(times, 0.99)),
       `${times.length} trials, loopback`,
-    ]);
+    ];
   } finally {
     await cluster.close();
+    started.clusters.delete(cluster);
   }
 }
 
-async function soak(n: number, minutes: number): Promise<void> {
-  const spinners: ChildProcess[] = [];
+async function soak(started: Started, n: number, minutes: number): Promise<string[]> {
   const cluster = new MembershipCluster({ profile: 'lan', prefix: 's' });
+  started.clusters.add(cluster);
   try {
     await cluster.start(n);
     const cores = availableParallelism();
     for (let i = 0; i < cores * 2; i++) {
-      spinners.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+      started.spinners.add(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
     }
     const since = cluster.nodes.map((x) => x.lines.length);
-    await new Promise((r) => setTimeout(r, minutes * 60_000));
+    await sleep(minutes * 60_000);
     let deaths = 0;
     let suspicions = 0;
     cluster.nodes.forEach((x, i) => {
@@ -131,29 +170,50 @@ async function soak(n: number, minutes: number): Promise<void> {
         if (l.event === 'suspect') suspicions++;
       }
     });
-    rows.push([
+    return [
       `false deaths, ${n} processes, ${cores * 2} busy-loop processes on ${cores} cores, ${minutes} min`,
       String(deaths),
       '',
       `${suspicions} suspect events (refuted)`,
-    ]);
+    ];
   } finally {
-    for (const s of spinners) s.kill('SIGKILL');
+    for (const s of started.spinners) s.kill('SIGKILL');
+    started.spinners.clear();
     await cluster.close();
+    started.clusters.delete(cluster);
   }
 }
 
-const simTrials = Number(values['sim-trials']);
-log('simulated detection…');
-simDetection(10, simTrials);
-simDetection(50, simTrials);
-log('simulated traffic…');
-for (const n of [10, 50, 200]) simTraffic(n);
-log('real UDP detection…');
-await realDetection(Number(values['real-nodes']), Number(values['real-trials']));
-log('soak…');
-await soak(Number(values['soak-nodes']), Number(values['soak-minutes']));
+async function main(): Promise<void> {
+  const opts = parseFlags(process.argv.slice(2));
+  if (!opts) return;
+  const started: Started = { clusters: new Set(), spinners: new Set() };
+  const stopAll = () => {
+    for (const s of started.spinners) s.kill('SIGKILL');
+    void Promise.all([...started.clusters].map((c) => c.close())).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopAll);
+  process.once('SIGTERM', stopAll);
+  const rows: string[][] = [];
+  log('simulated detection…');
+  rows.push(simDetection(10, opts.simTrials));
+  rows.push(simDetection(50, opts.simTrials));
+  log('simulated traffic…');
+  for (const n of [10, 50, 200]) rows.push(simTraffic(n));
+  log('real UDP detection…');
+  rows.push(await realDetection(started, opts.realNodes, opts.realTrials));
+  log('soak…');
+  rows.push(await soak(started, opts.soakNodes, opts.soakMinutes));
+  for (const line of markdownTable(['measurement', 'median / value', 'p99 / bytes', 'notes'], rows))
+    process.stdout.write(`${line}\n`);
+}
 
-console.log('| measurement | median / value | p99 / bytes | notes |');
-console.log('| --- | --- | --- | --- |');
-for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(
+      `bench:membership failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);
