@@ -82,7 +82,8 @@ async function batchTensor(
 /** CPU milliseconds spent per image, from cores busy and throughput. */
 const cpuMs = (cores: number, cell: Cell) => (cores * 1000) / cell.imgPerSec;
 const best = (cells: Cell[]) => cells.reduce((a, b) => (b.imgPerSec > a.imgPerSec ? b : a));
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+/** Bytes as MiB; "–" when /proc could not be read (the worker had gone). */
+const mb = (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 2 ** 20).toFixed(0)} MiB` : '–');
 
 /**
  * Measures the in-process and the worker side alternately, `rounds` times, so both sides see the
