@@ -41,12 +41,28 @@ module.exports = {
     {
       name: 'testkit-only-in-tests-and-benches',
       severity: 'error',
-      comment: 'testkit is test sugar: production code (anything but tests and benches) must not import it.',
+      comment:
+        'testkit is test sugar: production code (anything but tests and the benches in bench/) must not import it.',
       from: {
         path: '^(packages|apps|models)/',
-        pathNot: ['\\.test\\.[jt]s$', '/bench/', '^packages/testkit/'],
+        pathNot: ['\\.test\\.[jt]s$', '^packages/testkit/'],
       },
       to: { path: '^packages/testkit/' },
+    },
+    {
+      name: 'nothing-imports-the-benches',
+      severity: 'error',
+      comment: 'bench/ measures the product; no package, app or test depends on it.',
+      from: { path: '^(packages|apps|models|test)/' },
+      to: { path: '^bench/' },
+    },
+    {
+      name: 'benches-import-public-indexes',
+      severity: 'error',
+      comment:
+        'A bench reaches a package only through its index, so it times what a user of the package gets.',
+      from: { path: '^bench/' },
+      to: { path: '^(packages/[^/]+|models)/src/' },
     },
     {
       name: 'siblings-import-the-public-index',
@@ -61,7 +77,7 @@ module.exports = {
     // package.json exports, and are followed, so reachability rules see through them) and, of the
     // third-party packages, only the native inference ones, as leaves.
     includeOnly: [
-      '^(packages|apps|models|test)/',
+      '^(packages|apps|models|test|bench)/',
       'node_modules/\\.pnpm/(sharp|onnxruntime-node)@[^/]+/node_modules/(sharp|onnxruntime-node)/',
     ],
     doNotFollow: {

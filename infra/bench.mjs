@@ -10,16 +10,16 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const full = process.argv.includes('--full');
-const { lineChart } = await import(join(root, 'apps/coordinator/dist/bench/svg.js'));
+const { lineChart } = await import(join(root, 'bench/dist/lib/svg.js'));
 const benches = [
   [
     'membership',
-    'packages/membership/dist/bench/membership.js',
+    'bench/dist/membership.js',
     full ? ['--soak-minutes', '10'] : ['--soak-minutes', '1', '--real-trials', '6'],
   ],
-  ['worker', 'packages/worker/dist/bench/worker.js', full ? [] : ['--quick']],
-  ['cluster', 'apps/coordinator/dist/bench/cluster.js', full ? [] : ['--quick']],
-  ['takeover', 'apps/coordinator/dist/bench/takeover.js', []],
+  ['worker', 'bench/dist/worker/main.js', full ? [] : ['--quick']],
+  ['cluster', 'bench/dist/cluster/main.js', full ? [] : ['--quick']],
+  ['takeover', 'bench/dist/takeover.js', []],
 ];
 mkdirSync(join(root, 'docs/bench'), { recursive: true });
 mkdirSync(join(root, 'docs/charts'), { recursive: true });

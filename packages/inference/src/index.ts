@@ -37,6 +37,13 @@ export {
   SessionPool,
   type SessionPoolOptions,
 } from './pool.js';
-export { DEFAULT_MAX_PIXELS, imageElements, preprocess, preprocessInto } from './preprocess.js';
+export {
+  DEFAULT_MAX_PIXELS,
+  type DecodedImage,
+  decodeAndResize,
+  imageElements,
+  preprocess,
+  preprocessInto,
+} from './preprocess.js';
 export { fillSynthetic, isSynthetic, SYNTHETIC_SCHEME } from './synthetic.js';
 export { type Classification, topK } from './topk.js';

@@ -15,6 +15,52 @@ export function imageElements(spec: PreprocessSpec): number {
   return 3 * spec.crop * spec.crop;
 }
 
+/** An image decoded and resized, before the crop: interleaved 8-bit samples, row by row. */
+export interface DecodedImage {
+  data: Buffer;
+  width: number;
+  height: number;
+  /** Samples per pixel, as sharp reports them; the crop reads R, G, B (or the one sample three times). */
+  channels: number;
+}
+
+/**
+ * The sharp step of preprocessing, exported so that benchmarks time the product's own pipeline:
+ * decode, apply EXIF orientation, drop alpha, convert to sRGB and resize the shorter side to
+ * `spec.resizeShorter` with the registry's interpolation. The crop and normalisation that follow
+ * are `preprocessInto`'s. A decode failure is a DecodeError; an image over `maxPixels` is an
+ * InputTooLargeError, refused from its header.
+ */
+export async function decodeAndResize(
+  bytes: Buffer,
+  spec: PreprocessSpec,
+  uri = '<buffer>',
+  maxPixels = DEFAULT_MAX_PIXELS,
+): Promise<DecodedImage> {
+  if (bytes.length === 0) throw new DecodeError(uri, 'the file is empty (0 bytes)');
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' })
+      .autoOrient()
+      .removeAlpha()
+      .toColourspace('srgb')
+      .resize({
+        width: spec.resizeShorter,
+        height: spec.resizeShorter,
+        fit: 'outside',
+        kernel: KERNELS[spec.interpolation],
+      })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, channels: info.channels };
+  } catch (err) {
+    const reason = errorMessage(err);
+    if (/pixel limit/i.test(reason)) {
+      throw new InputTooLargeError(uri, 'decoded image exceeds the pixel limit', maxPixels, { cause: err });
+    }
+    throw new DecodeError(uri, reason, { cause: err });
+  }
+}
+
 /**
  * Decodes an encoded image and writes it, preprocessed per the model's registry entry, as CHW
  * float32 into `out` at `offset` (so a batch tensor is filled in place):
@@ -29,33 +75,7 @@ export async function preprocessInto(
   uri = '<buffer>',
   maxPixels = DEFAULT_MAX_PIXELS,
 ): Promise<void> {
-  if (bytes.length === 0) throw new DecodeError(uri, 'the file is empty (0 bytes)');
-  let data: Buffer;
-  let width: number;
-  let height: number;
-  let channels: number;
-  try {
-    const result = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' })
-      .autoOrient()
-      .removeAlpha()
-      .toColourspace('srgb')
-      .resize({
-        width: spec.resizeShorter,
-        height: spec.resizeShorter,
-        fit: 'outside',
-        kernel: KERNELS[spec.interpolation],
-      })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    data = result.data;
-    ({ width, height, channels } = result.info);
-  } catch (err) {
-    const reason = errorMessage(err);
-    if (/pixel limit/i.test(reason)) {
-      throw new InputTooLargeError(uri, 'decoded image exceeds the pixel limit', maxPixels, { cause: err });
-    }
-    throw new DecodeError(uri, reason, { cause: err });
-  }
+  const { data, width, height, channels } = await decodeAndResize(bytes, spec, uri, maxPixels);
   const crop = spec.crop;
   if (width < crop || height < crop) {
     throw new DecodeError(uri, `resized image ${width}×${height} is smaller than the ${crop}×${crop} crop`);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Classifier } from '@idunno/inference';
-import { writeSyntheticImages } from '@idunno/testkit';
+import { writeSyntheticImages } from '@idunno/launcher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerService } from './service.js';
 
