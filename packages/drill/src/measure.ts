@@ -2,6 +2,7 @@
  * The drill's measurement math, pure: done counts sampled over time in, rates, recovery time,
  * lost and duplicated queries out.
  */
+import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { RECOVERY_FRACTION, RECOVERY_WINDOW_MS } from './options.js';
 
 /** One reading of the jobs' combined done count. */
@@ -12,11 +13,11 @@ export interface Sample {
 
 /** Mean and (sample) standard deviation; NaN for no values, stddev 0 for one. */
 export function meanStd(values: readonly number[]): { mean: number; stddev: number } {
+  // simple-statistics throws on too few values; the report wants NaN (shown as "-") and 0 instead.
   if (values.length === 0) return { mean: Number.NaN, stddev: Number.NaN };
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  if (values.length === 1) return { mean, stddev: 0 };
-  const v = values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1);
-  return { mean, stddev: Math.sqrt(v) };
+  const m = mean(values);
+  if (values.length === 1) return { mean: m, stddev: 0 };
+  return { mean: m, stddev: sampleStandardDeviation(values) };
 }
 
 /** The done count at time t, interpolated between samples (sorted by t); undefined outside them. */
