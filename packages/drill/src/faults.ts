@@ -138,7 +138,7 @@ export async function restore(
     d.cluster.kill(target.pid, 'SIGKILL');
     removeNode(d.workers, target.id);
     const w = await d.cluster.addWorker();
-    d.workers.push(w);
+    d.workers.push(nodeOf(w));
     progress(`started ${w.id} (pid ${w.pid}) in place of ${target.id}`);
     if (!(await d.waitAlive(w.id, 30_000))) d.failures.push(`${w.id} did not join within 30 s`);
     else await waitAssigned(d, w.id, notes);

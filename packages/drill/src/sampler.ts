@@ -38,7 +38,7 @@ export class DrillCluster {
   failures: string[] = [];
 
   constructor(readonly cluster: LocalCluster) {
-    this.workers = cluster.workers.map((w) => ({ ...w }));
+    this.workers = cluster.workers.map(nodeOf);
     this.coordinators = cluster.coordinators.map(nodeOf);
   }
 
