@@ -3,11 +3,10 @@
  * or a Redis restart), how to tell that the cluster noticed, and how to bring the cluster back to
  * full strength afterwards so that the next trial starts equal.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { NoTargetError } from './errors.js';
 import type { DrillKind } from './options.js';
 import { pollUntil } from './poll.js';
-import { type DrillCluster, type DrillNode, nodeOf } from './sampler.js';
+import { type DrillCluster, type DrillNode, nodeOf, settleBeforeBaseline } from './sampler.js';
 
 /** What a trial breaks, and what the leader said about it beforehand. */
 export interface FaultTarget {
@@ -125,7 +124,7 @@ async function waitAssigned(d: DrillCluster, id: string, notes: string[]): Promi
 /**
  * Brings the cluster back to full strength so that the next trial starts equal: a new worker or
  * coordinator for a killed one, SIGCONT for a hung one (which must come back alive; a hung primary
- * must also demote itself), then waits until a leader answers.
+ * must also demote itself), then waits until a leader answers and the cluster has settled.
  */
 export async function restore(
   d: DrillCluster,
@@ -195,6 +194,5 @@ export async function restore(
       break;
   }
   await d.leader();
-  // Let the rebalanced cluster settle before the next baseline.
-  await sleep(1_000);
+  await settleBeforeBaseline(d, progress);
 }

@@ -28,6 +28,7 @@ export {
   RECOVERY_WINDOW_MS,
   resolveDrillOptions,
   SAMPLE_INTERVAL_MS,
+  SETTLE_TIMEOUT_MS,
   TRIAL_GUESS_MS,
 } from './options.js';
 export type { DrillReport, DrillResult, JobRecord, TrialResult } from './report.js';

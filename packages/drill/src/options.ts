@@ -40,6 +40,11 @@ export const MAX_PAIR_MS = 240_000;
 export const POLL_INTERVAL_MS = 100;
 /** How long a leader lookup keeps trying (a takeover in progress). */
 export const LEADER_TIMEOUT_MS = 30_000;
+/**
+ * Bound on the wait for a settled cluster before a baseline (see `DrillCluster.settle`); past it
+ * the baseline is taken anyway, and a trial that then sees no progress fails on its own.
+ */
+export const SETTLE_TIMEOUT_MS = 10_000;
 
 /**
  * The two jobs of every pair: a costly model and a near-free one, so that a failure shows in both

@@ -32,7 +32,7 @@ import {
 } from './options.js';
 import { pollUntil } from './poll.js';
 import type { DrillReport, DrillResult, JobRecord, TrialResult } from './report.js';
-import { DrillCluster } from './sampler.js';
+import { DrillCluster, settleBeforeBaseline } from './sampler.js';
 
 /** A drill whose cluster is up: {@link Drill.run} runs the trials; the caller stops the cluster. */
 export interface Drill {
@@ -212,7 +212,7 @@ async function runDrills(
     );
     // Let both jobs get going (assignment, first batches) before a baseline is taken.
     await pollUntil(Date.now(), async () => pair!.jobs.every((j) => (d.done.get(j.jobId) ?? 0) > 0), 60_000);
-    await sleep(1_000);
+    await settleBeforeBaseline(d, progress);
   };
 
   const drills: DrillResult[] = [];

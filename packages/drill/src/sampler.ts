@@ -2,7 +2,7 @@ import { ClusterClient, type CoordinatorConnection } from '@idunno/client';
 import type { LocalCluster } from '@idunno/launcher';
 import { LeaderNotFoundError } from './errors.js';
 import type { Sample } from './measure.js';
-import { LEADER_TIMEOUT_MS, SAMPLE_INTERVAL_MS } from './options.js';
+import { LEADER_TIMEOUT_MS, SAMPLE_INTERVAL_MS, SETTLE_TIMEOUT_MS } from './options.js';
 import { pollUntil } from './poll.js';
 
 /** A process of the drill's cluster, as the trials track it (a copy: the launcher's object is its own). */
@@ -126,8 +126,43 @@ export class DrillCluster {
     return r !== null;
   }
 
+  /**
+   * Waits (bounded) until the cluster is fit for a baseline, which must measure the whole cluster
+   * at work: (1) every worker that the leader's Members() shows alive is in its GetAssignedWorkers,
+   * so a worker that just joined, resumed or survived a rebalance has its share again; then (2) the
+   * combined done count moves after (1) held, so results flow through the current leader and Redis
+   * with that assignment. False when that does not happen within `timeoutMs`.
+   */
+  async settle(timeoutMs = SETTLE_TIMEOUT_MS): Promise<boolean> {
+    const assigned: { doneThen?: number } = {};
+    const r = await pollUntil(
+      Date.now(),
+      async () => {
+        if (assigned.doneThen === undefined) {
+          const leader = await this.leader(5_000);
+          const [list, ids] = await Promise.all([
+            this.conn(leader.address).members(),
+            this.assignedIds(leader),
+          ]);
+          const idle = list.members.some((m) => m.role === 'worker' && m.state === 'alive' && !ids.has(m.id));
+          if (idle) return false;
+          assigned.doneThen = this.combinedDone();
+        }
+        return this.combinedDone() > assigned.doneThen;
+      },
+      timeoutMs,
+    );
+    return r !== null;
+  }
+
   close(): void {
     if (this.timer) clearInterval(this.timer);
     this.client.close();
   }
+}
+
+/** Waits for a settled cluster ({@link DrillCluster.settle}) and says so when it was not in time. */
+export async function settleBeforeBaseline(d: DrillCluster, progress: (line: string) => void): Promise<void> {
+  if (!(await d.settle()))
+    progress(`the cluster did not settle within ${SETTLE_TIMEOUT_MS / 1000} s; taking the baseline anyway`);
 }
