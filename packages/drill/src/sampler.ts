@@ -128,13 +128,14 @@ export class DrillCluster {
 
   /**
    * Waits (bounded) until the cluster is fit for a baseline, which must measure the whole cluster
-   * at work: (1) every worker that the leader's Members() shows alive is in its GetAssignedWorkers,
-   * so a worker that just joined, resumed or survived a rebalance has its share again; then (2) the
-   * combined done count moves after (1) held, so results flow through the current leader and Redis
-   * with that assignment. False when that does not happen within `timeoutMs`.
+   * at work on both jobs: (1) every worker that the leader's Members() shows alive is in its
+   * GetAssignedWorkers, so a worker that just joined, resumed or was rebalanced has its share
+   * again; then (2) every job the drill started and that is still open has recorded more since
+   * (1) held, so each job's results flow through the current leader and Redis with that
+   * assignment. False when that does not happen within `timeoutMs`.
    */
   async settle(timeoutMs = SETTLE_TIMEOUT_MS): Promise<boolean> {
-    const assigned: { doneThen?: number } = {};
+    const assigned: { doneThen?: Map<string, number> } = {};
     const r = await pollUntil(
       Date.now(),
       async () => {
@@ -146,9 +147,12 @@ export class DrillCluster {
           ]);
           const idle = list.members.some((m) => m.role === 'worker' && m.state === 'alive' && !ids.has(m.id));
           if (idle) return false;
-          assigned.doneThen = this.combinedDone();
+          assigned.doneThen = new Map(this.done);
         }
-        return this.combinedDone() > assigned.doneThen;
+        const then = assigned.doneThen;
+        return [...this.totals.keys()]
+          .filter((id) => !this.completed.has(id))
+          .every((id) => (this.done.get(id) ?? 0) > (then.get(id) ?? 0));
       },
       timeoutMs,
     );
