@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doneAt, lossOf, meanStd, rateBetween, recoveryMs, type Sample } from './commands/drill.js';
+import { doneAt, lossOf, meanStd, rateBetween, recoveryMs, type Sample } from './measure.js';
 
 /** A steady rate (q/s) from t=0 to t=end, sampled every 250 ms, with an outage between two times. */
 function series(qps: number, end: number, outage?: [number, number]): Sample[] {
