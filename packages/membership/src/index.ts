@@ -43,7 +43,6 @@ export type { SimNode, SimulationOptions } from './sim.js';
 export { SimClock, Simulation } from './sim.js';
 export type { SwimConfig } from './swim.js';
 export { Swim } from './swim.js';
-export { formatMembersTable } from './table.js';
 export type {
   Member,
   MemberMeta,
