@@ -37,6 +37,8 @@ interface Slot {
   busy: boolean;
   /** False while a replacement thread reloads the models; runs are not dispatched to it until then. */
   ready: boolean;
+  /** Resolves once the thread has loaded onnxruntime (or died): only then may it be terminated. */
+  started: Promise<void>;
 }
 
 /** The lane of `run()` calls that name none. */
@@ -104,8 +106,18 @@ export class SessionPool {
 
   private spawn(): Slot {
     const worker = new Worker(THREAD_URL);
-    const slot: Slot = { worker, pending: new Map(), busy: false, ready: true };
+    let started: () => void = () => {};
+    const slot: Slot = {
+      worker,
+      pending: new Map(),
+      busy: false,
+      ready: true,
+      started: new Promise<void>((resolve) => {
+        started = resolve;
+      }),
+    };
     worker.on('message', (reply: ThreadReply) => {
+      if (reply.ok && reply.op === 'started') return started();
       const p = slot.pending.get(reply.id);
       if (!p) return;
       slot.pending.delete(reply.id);
@@ -140,8 +152,12 @@ export class SessionPool {
         this.pump();
       });
     };
-    worker.on('error', (err) => die(err));
+    worker.on('error', (err) => {
+      started();
+      die(err);
+    });
     worker.on('exit', (code) => {
+      started();
       if (slot.pending.size > 0 || !this.closed)
         die(new PoolClosedError(`inference thread exited with code ${code}`));
     });
@@ -313,6 +329,19 @@ export class SessionPool {
     this.closed = true;
     for (const lane of this.lanes.values()) for (const run of lane.waiting) run.reject(new PoolClosedError());
     this.lanes.clear();
+    // A thread still loading onnxruntime must not be terminated, nor the process left to exit
+    // under it: the addon then throws from its module registration and aborts the whole process.
+    // Wait for each to have started (holding the event loop open: idle threads are unref'd),
+    // bounded by what is left of the grace period.
+    for (const s of this.slots) s.worker.ref();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.slots.map((s) => s.started)),
+      new Promise((r) => {
+        timer = setTimeout(r, Math.max(1_000, deadline - performance.now()));
+      }),
+    ]);
+    clearTimeout(timer);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     for (const s of this.slots) for (const p of s.pending.values()) p.reject(new PoolClosedError());
   }

@@ -16,6 +16,10 @@ function fail(id: number, err: unknown): void {
 port.on('message', (msg: ThreadRequest) => {
   void handle(msg).catch((err: unknown) => fail(msg.id, err));
 });
+// onnxruntime's native module is loaded (the import above): the pool may now terminate this thread
+// safely. Terminated while that import still runs, the addon throws a C++ exception that aborts
+// the whole process.
+port.postMessage({ id: 0, ok: true, op: 'started' } satisfies ThreadReply);
 
 async function handle(msg: ThreadRequest): Promise<void> {
   switch (msg.op) {
