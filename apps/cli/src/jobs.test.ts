@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './args.js';
-import { boundedInt, jobName, parseCommand } from './commands/cluster-flags.js';
 import { addJobRequest, jobRefArgs, resolveInput, setBatchSizeArgs } from './commands/jobs.js';
 import { showResultsCommand } from './commands/results.js';
 import { getJobStatsCommand } from './commands/stats.js';
+import { boundedInt, jobName, parseCommand } from './flags.js';
 
 function usage(fn: () => unknown): string {
   try {

@@ -19,7 +19,7 @@ import {
   SAMPLE_INTERVAL_MS,
 } from '@idunno/drill';
 import { positiveInt, UsageError } from '../args.js';
-import { renderDrillReport } from '../drill-report.js';
+import { renderDrillReport } from '../render/drill-report.js';
 
 export const DRILL_HELP = `usage: idunno drill <${DRILL_KINDS.join('|')}|all> [--trials n] [--workers n] [--json]
 

@@ -13,7 +13,7 @@ import {
   stringFlag,
   stringFlags,
   withControl,
-} from './cluster-flags.js';
+} from '../flags.js';
 
 export const ADD_JOB_HELP = `usage: idunno add-job <job> --model <name> --input <dir|list-file|image|url> [--input ...] [options]
 

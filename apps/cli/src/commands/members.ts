@@ -1,7 +1,7 @@
 /** members: the cluster as the coordinators' gossip sees it, and which coordinator leads. */
 import type { CoordMemberList__Output } from '@idunno/proto';
-import { renderTable } from '../table.js';
-import { EXIT_CODES, parseCommand, positionalArgs, printJson, withControl } from './cluster-flags.js';
+import { EXIT_CODES, parseCommand, positionalArgs, printJson, withControl } from '../flags.js';
+import { renderTable } from '../render/table.js';
 
 export const MEMBERS_HELP = `usage: idunno members [--json]
 

@@ -4,7 +4,6 @@ import { basename, extname } from 'node:path';
 import { type ClassScore, decodeOutcome, type Outcome, RESULTS_PAGE_SIZE } from '@idunno/client';
 import type { CoordResultRecord__Output } from '@idunno/proto';
 import { UsageError } from '../args.js';
-import { renderTable } from '../table.js';
 import {
   countArg,
   EXIT_CODES,
@@ -14,7 +13,8 @@ import {
   printJson,
   stringFlag,
   withControl,
-} from './cluster-flags.js';
+} from '../flags.js';
+import { renderTable } from '../render/table.js';
 
 export const SHOW_RESULTS_HELP = `usage: idunno show-results <job> [--limit n] [--offset n] [--out file.jsonl|file.csv] [--json]
 

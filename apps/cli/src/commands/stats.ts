@@ -7,7 +7,6 @@ import type {
   CoordJobStatsList__Output,
   CoordLeaderInfo__Output,
 } from '@idunno/proto';
-import { renderFields, renderTable } from '../table.js';
 import {
   booleanFlag,
   countArg,
@@ -18,7 +17,8 @@ import {
   printJson,
   stringFlag,
   withControl,
-} from './cluster-flags.js';
+} from '../flags.js';
+import { renderFields, renderTable } from '../render/table.js';
 
 export const DEFAULT_WATCH_INTERVAL_MS = 1000;
 

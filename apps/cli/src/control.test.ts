@@ -2,8 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { NoCoordinatorError, toServiceError } from '@idunno/client';
 import { type CoordinatorHandlers, coordinatorProto } from '@idunno/proto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { reportControlError } from './commands/cluster-flags.js';
 import { startJobCommand } from './commands/jobs.js';
+import { reportControlError } from './flags.js';
 
 const servers: grpc.Server[] = [];
 afterEach(async () => {

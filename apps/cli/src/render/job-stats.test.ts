@@ -1,7 +1,7 @@
 import type { CoordJobStatsList__Output } from '@idunno/proto';
 import { describe, expect, it } from 'vitest';
-import { leaderOf, renderMembers } from './commands/members.js';
-import { formatDuration, renderAssignments, renderJobStats } from './commands/stats.js';
+import { leaderOf, renderMembers } from '../commands/members.js';
+import { formatDuration, renderAssignments, renderJobStats } from '../commands/stats.js';
 
 const list: CoordJobStatsList__Output = {
   leaderId: 'coord-1',

@@ -1,7 +1,7 @@
 /** Flag parsing and local validation shared by the cluster commands (bad usage → UsageError → exit 2). */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ClusterClient, ControlError, invalidJobIdMessage, isValidJobId } from '@idunno/client';
-import { UsageError } from '../args.js';
+import { UsageError } from './args.js';
 
 /** Exit codes of every cluster command, for the help texts. */
 export const EXIT_CODES = `exit codes: 0 ok, 1 the coordinator refused the request (unknown job or model, job exists,
