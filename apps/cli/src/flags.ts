@@ -1,90 +1,59 @@
-/** Flag parsing and local validation shared by the cluster commands (bad usage → UsageError → exit 2). */
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { ClusterClient, ControlError, invalidJobIdMessage, isValidJobId } from '@idunno/client';
-import { UsageError } from './args.js';
+/**
+ * How a command declares and checks its arguments: commander parses, and the parsers here give
+ * every bad value the CLI's precise message as a UsageError, which main turns into exit code 2.
+ */
+import { invalidJobIdMessage, isValidJobId } from '@idunno/client';
+import { Command } from 'commander';
 
-/** Exit codes of every cluster command, for the help texts. */
-export const EXIT_CODES = `exit codes: 0 ok, 1 the coordinator refused the request (unknown job or model, job exists,
-  bad input, two jobs already running, job completed), 2 bad usage, 3 no cluster found or no
-  coordinator answers (the cluster is down or a takeover did not finish in 5 s).
-coordinators: ${'$'}IDUNNO_COORDINATORS (host:port,...) or .idunno/cluster.json here or in a parent (pnpm idunno up).`;
-
-// A leading '-' makes parseArgs take "-3" for an option; this marker keeps such values as values
-// so that "--batch-size -3" and "set-batch-size job -3" get the precise range message.
-const NEGATIVE = '\u0000';
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-/** What parseCommand returns: flag values by name (see `stringFlag`, `stringFlags`), positionals. */
-export interface ParsedCommand {
-  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
-  positionals: string[];
-  json: boolean;
-  help: boolean;
+/** Bad usage: a value out of range, a missing argument or option. Exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
 }
 
-/** parseArgs with positionals, negative numbers kept as values, and `--json`/`--help` always there. */
-export function parseCommand(argv: readonly string[], options: Options): ParsedCommand {
-  const args = argv.map((a) => (/^-\d/.test(a) ? NEGATIVE + a : a));
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      ...options,
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  const strip = (v: string | boolean): string | boolean =>
-    typeof v === 'string' ? v.replace(NEGATIVE, '') : v;
-  const out: ParsedCommand['values'] = {};
-  for (const [k, v] of Object.entries(values))
-    out[k] = Array.isArray(v) ? v.map(strip) : v === undefined ? v : strip(v);
-  return {
-    values: out,
-    positionals: positionals.map((p) => p.replace(NEGATIVE, '')),
-    json: out.json === true,
-    help: out.help === true,
-  };
-}
+/**
+ * A command that words a missing or an extra argument as the CLI always has ("add-job needs
+ * <job> (see idunno add-job --help)"). commander calls these two methods from its argument check;
+ * they are not in its typings, so the pinned commander version and the tests guard them.
+ */
+export class CliCommand extends Command {
+  /** What allowExcessArguments() set: the override below must honour it, as commander's own does. */
+  private excessAllowed = false;
 
-/** A string flag's value (the last one when repeated). */
-export function stringFlag(p: ParsedCommand, name: string): string | undefined {
-  const v = p.values[name];
-  const last = Array.isArray(v) ? v[v.length - 1] : v;
-  return typeof last === 'string' ? last : undefined;
-}
-
-/** Every value of a repeatable string flag. */
-export function stringFlags(p: ParsedCommand, name: string): string[] {
-  const v = p.values[name];
-  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
-}
-
-/** A boolean flag. */
-export function booleanFlag(p: ParsedCommand, name: string): boolean {
-  return p.values[name] === true;
-}
-
-/** The command's positional arguments, exactly `names.length` of them (optional ones may be missing). */
-export function positionalArgs(
-  command: string,
-  positionals: readonly string[],
-  required: readonly string[],
-  optional: readonly string[] = [],
-): string[] {
-  if (positionals.length < required.length) {
-    const missing = required[positionals.length] ?? 'argument';
-    throw new UsageError(`${command} needs <${missing}> (see idunno ${command} --help)`);
+  override createCommand(name?: string): CliCommand {
+    return new CliCommand(name);
   }
-  if (positionals.length > required.length + optional.length) {
-    const names = [...required, ...optional].map((n) => `<${n}>`).join(' ');
+
+  override allowExcessArguments(allow = true): this {
+    this.excessAllowed = allow;
+    return super.allowExcessArguments(allow);
+  }
+
+  missingArgument(name: string): never {
+    throw new UsageError(`${this.name()} needs <${name}> (see idunno ${this.name()} --help)`);
+  }
+
+  _excessArguments(received: readonly string[]): void {
+    if (this.excessAllowed) return;
+    const names = this.registeredArguments.map((a) => `<${a.name()}>`).join(' ');
     throw new UsageError(
-      `${command} takes ${names || 'no arguments'}, got unexpected "${positionals[required.length + optional.length]}"`,
+      `${this.name()} takes ${names || 'no arguments'}, got unexpected "${received[this.registeredArguments.length]}"`,
     );
   }
-  return [...positionals];
+}
+
+/**
+ * One sub-command: `define` declares its arguments, options and help on the command main made for
+ * it; `run` gets what commander parsed (the arguments in order, then the options) and resolves to
+ * the exit code.
+ */
+export interface CommandSpec<A extends unknown[] = unknown[]> {
+  define(cmd: Command): void;
+  run(...args: A): Promise<number>;
+}
+
+/** `--json`, which every cluster command takes. */
+export interface JsonFlag {
+  json?: boolean;
 }
 
 /** A job name the coordinator will accept (the contract's job-id pattern). */
@@ -104,8 +73,7 @@ export function boundedInt(what: string, value: string, max: number): number {
 }
 
 /** A non-negative integer (offsets, limits). */
-export function countArg(what: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
+export function countArg(what: string, value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
     throw new UsageError(`${what} must be a non-negative integer, got "${value}"`);
@@ -113,31 +81,17 @@ export function countArg(what: string, value: string | undefined, fallback: numb
   return n;
 }
 
-/**
- * The CLI's handling of a failed command: one `idunno: <message>` line on stderr, and the exit
- * code of the condition (1 refused, 3 no cluster/coordinator/leader). Other errors are rethrown
- * for main's handler (UsageError → 2).
- */
-export function reportControlError(err: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
-  if (!(err instanceof ControlError)) throw err;
-  stderr.write(`idunno: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
-  return err.exitCode;
-}
-
-/** Runs a command against the cluster found from the environment; ControlErrors become one line and an exit code. */
-export async function withControl(run: (client: ClusterClient) => Promise<number>): Promise<number> {
-  let client: ClusterClient | undefined;
-  try {
-    client = ClusterClient.fromEnvironment();
-    return await run(client);
-  } catch (err) {
-    return reportControlError(err);
-  } finally {
-    client?.close();
+/** A positive integer of the single-process and local-cluster commands, at most `max`. */
+export function positiveInt(flag: string, value: string, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`--${flag} must be a positive integer, got "${value}"`);
   }
+  if (n > max) throw new UsageError(`--${flag} must be at most ${max}, got ${n}`);
+  return n;
 }
 
-/** Writes one JSON document and a newline. */
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+/** Every value of a repeatable option, in order (commander's argParser for `--input`). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
