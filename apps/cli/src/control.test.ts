@@ -1,9 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import { NoCoordinatorError, toServiceError } from '@idunno/client';
 import { type CoordinatorHandlers, coordinatorProto } from '@idunno/proto';
+import { runCli } from '@idunno/testkit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { reportControlError } from './commands/cluster-flags.js';
 import { startJobCommand } from './commands/jobs.js';
+import { reportControlError } from './control.js';
 
 const servers: grpc.Server[] = [];
 afterEach(async () => {
@@ -20,10 +21,13 @@ async function refusingLeader(): Promise<string> {
       }),
       grpc.status.NOT_FOUND,
     );
-  const handlers: Partial<CoordinatorHandlers> = {
+  return serve({
     Leader: (_call, cb) => cb(null, { nodeId: 'c1', isLeader: true, leaderId: 'c1', epoch: 1 }),
     StartJob: (call, cb) => cb(unknownJob(call.request.jobId)),
-  };
+  });
+}
+
+async function serve(handlers: Partial<CoordinatorHandlers>): Promise<string> {
   const server = new grpc.Server();
   server.addService(
     coordinatorProto().idunno.coordinator.v1.Coordinator.service,
@@ -38,6 +42,25 @@ async function refusingLeader(): Promise<string> {
   return `127.0.0.1:${port}`;
 }
 
+/** A leading coordinator on 127.0.0.1 whose StartJob starts every job it is asked for. */
+async function startingLeader(): Promise<string> {
+  const handlers: Partial<CoordinatorHandlers> = {
+    Leader: (_call, cb) => cb(null, { nodeId: 'c1', isLeader: true, leaderId: 'c1', epoch: 1 }),
+    StartJob: (call, cb) =>
+      cb(null, {
+        jobId: call.request.jobId,
+        model: 'tiny',
+        state: 'running',
+        batchSize: 8,
+        topK: 5,
+        totalQueries: 12,
+        createdAt: 1_700_000_000_000,
+        startedAt: 1_700_000_001_000,
+      }),
+  };
+  return serve(handlers);
+}
+
 describe('a cluster command', () => {
   it('prints one idunno: line on stderr and exits 1 when the leader refuses', async () => {
     const address = await refusingLeader();
@@ -49,7 +72,7 @@ describe('a cluster command', () => {
       return true;
     });
     try {
-      expect(await startJobCommand(['nope'])).toBe(1);
+      expect(await startJobCommand.run('nope', {})).toBe(1);
     } finally {
       spy.mockRestore();
       if (saved === undefined) delete process.env.IDUNNO_COORDINATORS;
@@ -72,5 +95,39 @@ describe('a cluster command', () => {
 
   it('rethrows what is not a cluster error, for main to report', () => {
     expect(() => reportControlError(new TypeError('boom'))).toThrow('boom');
+  });
+
+  it('exits 1 with the refusal as one line when run as idunno', async () => {
+    const address = await refusingLeader();
+    const run = await runCli(['start-job', 'nope'], { env: { IDUNNO_COORDINATORS: address } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('idunno: job "nope" does not exist; list jobs to see the known ones\n');
+    expect(run.stdout).toBe('');
+  });
+
+  it('prints the job as the coordinator sent it for --json, and a sentence without', async () => {
+    const address = await startingLeader();
+    const env = { IDUNNO_COORDINATORS: address };
+    const json = await runCli(['start-job', 'vit-a', '--json'], { env });
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout).toBe(
+      `${JSON.stringify(
+        {
+          jobId: 'vit-a',
+          model: 'tiny',
+          state: 'running',
+          batchSize: 8,
+          topK: 5,
+          totalQueries: 12,
+          createdAt: 1_700_000_000_000,
+          startedAt: 1_700_000_001_000,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    const text = await runCli(['start-job', 'vit-a'], { env });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toBe('started job vit-a (state: running)\n');
   });
 });

@@ -7,7 +7,7 @@ import {
   jsonLine,
   outFormat,
   renderResults,
-} from './commands/results.js';
+} from './results-format.js';
 
 const ok = {
   queryId: 'q1',

@@ -1,7 +1,6 @@
 import type { CoordJobStatsList__Output } from '@idunno/proto';
 import { describe, expect, it } from 'vitest';
-import { leaderOf, renderMembers } from './commands/members.js';
-import { formatDuration, renderAssignments, renderJobStats } from './commands/stats.js';
+import { formatDuration, renderAssignments, renderJobStats } from './job-stats.js';
 
 const list: CoordJobStatsList__Output = {
   leaderId: 'coord-1',
@@ -65,45 +64,12 @@ describe('get-job-stats output', () => {
   });
 });
 
-describe('get-job-assigned-vms and members output', () => {
+describe('get-job-assigned-vms output', () => {
   it('lists each job with its workers and weights', () => {
     expect(
       renderAssignments({
         jobs: [{ jobId: 'a', workers: [{ workerId: 'w1', address: '127.0.0.1:1', weight: 0.5 }] }],
       }).split('\n'),
     ).toEqual(['job a', '  WORKER  ADDRESS      WEIGHT', '  w1      127.0.0.1:1   0.500']);
-  });
-
-  it('marks the leading coordinator', () => {
-    const members = {
-      members: [
-        {
-          id: 'w1',
-          role: 'worker',
-          state: 'alive',
-          address: 'h:2',
-          models: ['vit-tiny'],
-          leader: false,
-          incarnation: 0,
-        },
-        {
-          id: 'c1',
-          role: 'coordinator',
-          state: 'alive',
-          address: 'h:1',
-          models: [],
-          leader: true,
-          incarnation: 1,
-        },
-      ],
-    };
-    expect(leaderOf(members)).toBe('c1');
-    expect(renderMembers(members).split('\n')).toEqual([
-      'ID  ROLE                  STATE  ADDRESS  MODELS',
-      'c1  coordinator (leader)  alive  h:1      -',
-      'w1  worker                alive  h:2      vit-tiny',
-      '',
-      'leader: c1',
-    ]);
   });
 });
