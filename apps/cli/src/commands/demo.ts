@@ -1,6 +1,6 @@
 /** demo: the main job end to end on a local cluster it starts and stops. */
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ClusterClient } from '@idunno/client';
 import {
@@ -50,6 +50,9 @@ export const demoCommand: CommandSpec<[DemoFlags]> = {
       ),
   run: async ({ workers, queries: vitQueries }) => {
     const state = resolve('.idunno/demo');
+    // Self-contained, like the drill: the last run's jobs in the append-only file would collide
+    // with this run's job names ('job "vit" already exists' on a second pnpm demo).
+    await rm(join(state, 'redis'), { recursive: true, force: true });
     await mkdir(state, { recursive: true });
     const mirror = mirrorFromEnv();
     const shared = join(REPO_ROOT, '../shared/images');
