@@ -6,11 +6,12 @@
  * task) goes back to its Tracker, so every query ends with exactly one recorded outcome.
  */
 import * as grpc from '@grpc/grpc-js';
-import { encodeError, encodeResult, fromServiceError, StaleEpochError } from '@idunno/client';
+import { encodeError, fromServiceError, StaleEpochError } from '@idunno/client';
 import type { Logger } from '@idunno/log';
 import type { QueryResult__Output } from '@idunno/proto';
 import type { StateStore } from '@idunno/state';
 import type { Clock } from './ports.js';
+import { outcomesOf, workerServiceMs } from './task-reply.js';
 import type { Term } from './term.js';
 import type { Task, Tracker } from './tracker.js';
 import type { WorkerPool, WorkerSlot } from './worker-pool.js';
@@ -254,16 +255,8 @@ export class Dispatcher {
     epoch: number,
     busyMs: number,
   ): Promise<void> {
-    const sent = new Set(task.queries.map((q) => q.id));
     // Wall-clock time the reply arrived, at 0.01-ms resolution.
-    const at = Math.round(this.clock.wall() * 100) / 100;
-    const items = results
-      .filter((r) => sent.has(r.queryId))
-      .map((r) =>
-        r.error
-          ? encodeError(r.queryId, { code: r.error.code, message: r.error.message, worker: task.workerId })
-          : encodeResult(r.queryId, { topK: r.topK, worker: task.workerId, ms: busyMs, at }),
-      );
+    const items = outcomesOf(task, results, { ms: busyMs, at: Math.round(this.clock.wall() * 100) / 100 });
     let outcomes: Awaited<ReturnType<StateStore['recordOutcomes']>>;
     try {
       outcomes = await this.store.recordOutcomes(task.jobId, items, epoch);
@@ -353,19 +346,4 @@ export class Dispatcher {
     this.term.events.emit('job-completed', { jobId: tracker.jobId });
     this.pump();
   }
-}
-
-/** The worker-side service time of a task from its per-query timings, or undefined without any. */
-function workerServiceMs(results: readonly QueryResult__Output[]): number | undefined {
-  let prep = 0;
-  let infer = 0;
-  let seen = false;
-  for (const r of results) {
-    const t = r.timings;
-    if (!t) continue;
-    seen = true;
-    prep = Math.max(prep, t.fetchMs + t.preprocessMs);
-    infer += t.inferenceMs;
-  }
-  return seen ? prep + infer : undefined;
 }
