@@ -143,4 +143,11 @@ async function run(argv: readonly string[]): Promise<number> {
   }
 }
 
-process.exitCode = await run(process.argv.slice(2));
+const code = await run(process.argv.slice(2));
+// The command is done. A connection still being attempted to a coordinator on a dark host (its
+// packets dropped) would keep the process alive until the kernel gives up on it, about two
+// minutes: exit now, once stdout and stderr have taken everything written to them.
+await Promise.all(
+  [process.stdout, process.stderr].map((s) => new Promise<void>((r) => s.write('', () => r()))),
+);
+process.exit(code);

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -126,9 +126,29 @@ function client(addresses: string[], retryMs = 2000): ClusterClient {
   return c;
 }
 
+/**
+ * A coordinator that is there but never answers: TCP connects (the kernel accepts), no HTTP/2
+ * reply ever comes, so a call to it ends only at its deadline, as on a dark or hung host.
+ */
+async function silentCoordinator(): Promise<string> {
+  const sockets = new Set<Socket>();
+  const srv = createServer((sock) => {
+    sockets.add(sock);
+    sock.on('error', () => {});
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  silents.push(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise<void>((r) => srv.close(() => r()));
+  });
+  return `127.0.0.1:${(srv.address() as { port: number }).port}`;
+}
+const silents: (() => Promise<void>)[] = [];
+
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   await Promise.all(fakes.splice(0).map((f) => f.close()));
+  await Promise.all(silents.splice(0).map((close) => close()));
 });
 
 // ---- discovery ---------------------------------------------------------------------------------
@@ -337,6 +357,27 @@ describe('choosing the leader', () => {
     }));
     expect(r.from).toBe('c2');
     expect(r.stats.epoch).toBe(3);
+  });
+
+  it('does not wait out a silent coordinator once the leader has answered (a dark host)', async () => {
+    const silent = await silentCoordinator();
+    const leader = await fakeCoordinator({ nodeId: 'c2', isLeader: true, epoch: 4 });
+    // A probe deadline far beyond the test's own timeout: only the settle window may be waited.
+    const c = new ClusterClient([silent, leader.address], { probeTimeoutMs: 60_000, leaderSettleMs: 50 });
+    clients.push(c);
+    const from = await c.read(async (_conn, info) => info.nodeId);
+    expect(from).toBe('c2');
+    const probes = await c.probe();
+    expect(probes.find((p) => p.address === silent)).toEqual({ address: silent, error: 'no answer yet' });
+    await c.change((conn) => conn.startJob('j5'));
+    expect(leader.state.started).toEqual(['j5']);
+  }, 10_000);
+
+  it('still prefers the higher epoch when two claim the lead within the settle window', async () => {
+    const stale = await fakeCoordinator({ nodeId: 'old', isLeader: true, epoch: 3 });
+    const current = await fakeCoordinator({ nodeId: 'new', isLeader: true, epoch: 4 });
+    const c = client([stale.address, current.address]);
+    expect((await c.leader()).info.nodeId).toBe('new');
   });
 
   it('reads from the leader when both answer', async () => {

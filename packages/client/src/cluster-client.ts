@@ -27,6 +27,7 @@ export const DEFAULT_RETRY_MS = 5000;
 export const DEFAULT_RETRY_INTERVAL_MS = 250;
 export const DEFAULT_READ_TIMEOUT_MS = 10_000;
 export const DEFAULT_CHANGE_TIMEOUT_MS = 60_000;
+export const DEFAULT_LEADER_SETTLE_MS = 150;
 /** Results asked per GetResults call. */
 export const RESULTS_PAGE_SIZE = 1000;
 
@@ -42,6 +43,13 @@ export interface ClusterClientOptions extends ConnectionTimeouts {
   readTimeoutMs: number;
   /** Deadline of a change; add-job expands its inputs before answering. @default 60 s */
   changeTimeoutMs: number;
+  /**
+   * After the first coordinator answers that it leads, how long a probe round still waits for
+   * the others (a deposed leader may not know yet; the higher epoch wins). Coordinators that have
+   * not answered by then are passed over, so a dark host costs this, not the probe deadline.
+   * @default 150 ms
+   */
+  leaderSettleMs: number;
 }
 
 export function defaultClusterClientOptions(): ClusterClientOptions {
@@ -51,6 +59,7 @@ export function defaultClusterClientOptions(): ClusterClientOptions {
     retryIntervalMs: DEFAULT_RETRY_INTERVAL_MS,
     readTimeoutMs: DEFAULT_READ_TIMEOUT_MS,
     changeTimeoutMs: DEFAULT_CHANGE_TIMEOUT_MS,
+    leaderSettleMs: DEFAULT_LEADER_SETTLE_MS,
   };
 }
 
@@ -186,17 +195,44 @@ export class ClusterClient {
     return c;
   }
 
-  /** Asks every coordinator `Leader()` at once; never rejects. */
-  async probe(): Promise<Probe[]> {
-    return Promise.all(
-      this.addresses.map(async (address): Promise<Probe> => {
-        try {
-          return { address, info: await this.connection(address).leader(this.options.probeTimeoutMs) };
-        } catch (err) {
-          return { address, error: describeFailure(err) };
-        }
-      }),
-    );
+  /**
+   * Asks every coordinator `Leader()` at once; never rejects. Resolves once every one has answered
+   * or failed, or `leaderSettleMs` after the first that says it leads, whichever comes first: a
+   * coordinator on a dark host (its packets dropped, so its call only ends at the probe deadline)
+   * then costs nothing once the leader has answered. Probes still open are reported as errors.
+   */
+  probe(): Promise<Probe[]> {
+    const addresses = this.addresses;
+    const probes: (Probe | undefined)[] = addresses.map(() => undefined);
+    return new Promise((resolve) => {
+      let open = addresses.length;
+      let settle: NodeJS.Timeout | undefined;
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(settle);
+        resolve(addresses.map((address, i) => probes[i] ?? { address, error: 'no answer yet' }));
+      };
+      if (open === 0) return finish();
+      addresses.forEach((address, i) => {
+        this.connection(address)
+          .leader(this.options.probeTimeoutMs)
+          .then(
+            (info) => {
+              probes[i] = { address, info };
+              if (info.isLeader && settle === undefined)
+                settle = setTimeout(finish, this.options.leaderSettleMs);
+            },
+            (err: unknown) => {
+              probes[i] = { address, error: describeFailure(err) };
+            },
+          )
+          .finally(() => {
+            if (--open === 0) finish();
+          });
+      });
+    });
   }
 
   /**
