@@ -93,6 +93,15 @@ describe('add-job arguments', () => {
     expect(resolveInput('../b', '/x/y')).toBe('/x/b');
   });
 
+  it('sends --shared-filesystem when given, and nothing of it otherwise', async () => {
+    const shared = await addJobArgs(['j', '--model', 'm', '--input', 'd', '--shared-filesystem'], '/');
+    if (shared.help) throw new Error('unexpected help');
+    expect(shared.request).toMatchObject({ sharedFilesystem: true });
+    const plain = await addJobArgs(['j', '--model', 'm', '--input', 'd'], '/');
+    if (plain.help) throw new Error('unexpected help');
+    expect('sharedFilesystem' in plain.request).toBe(false);
+  });
+
   it('sends the batch size and top-k given', async () => {
     const r = await addJobArgs(
       ['j', '--model', 'm', '--input', 'd', '--batch-size', '1024', '--top-k', '3'],

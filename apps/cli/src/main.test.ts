@@ -38,7 +38,7 @@ describe('idunno exits 0 for help', () => {
     expect(run.stdout).toMatch(/^Usage: idunno add-job <job> --model <name> --input/);
     expect(run.stdout).toContain('Adds a job: a model and the images its queries run on.');
     expect(run.stdout).toMatch(
-      /--batch-size <n> +queries per task sent to a worker, 1 to 1024 \(default: the\s+coordinator's, 8\)/,
+      /--batch-size <n>\s+queries per task sent to a worker, 1 to 1024\s+\(default:\s+the\s+coordinator's, 8\)/,
     );
     expect(run.stdout).toContain('exit codes: 0 ok, 1 the coordinator refused the request');
     expect(run.stdout).toContain('coordinators: $IDUNNO_COORDINATORS');

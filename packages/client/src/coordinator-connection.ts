@@ -69,6 +69,8 @@ export class CoordinatorConnection {
     inputs: string[];
     batchSize?: number;
     topK?: number;
+    /** The inputs' local paths are mounted on every worker (see proto AddJobRequest). */
+    sharedFilesystem?: boolean;
   }): Promise<CoordJobInfo__Output> {
     return this.call('AddJob', req, this.timeouts.changeTimeoutMs);
   }

@@ -117,6 +117,7 @@ export function controlHandlers(c: Coordinator, members: () => MemberView[]): Co
           inputs: r.inputs,
           ...(r.batchSize ? { batchSize: r.batchSize } : {}),
           ...(r.topK ? { topK: r.topK } : {}),
+          ...(r.sharedFilesystem ? { sharedFilesystem: true } : {}),
         }),
       ),
     ),

@@ -1,13 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import { decodeOutcome, StaleEpochError, serviceError, toServiceError } from '@idunno/client';
-import { silentLogger } from '@idunno/log';
 import { createRedisStateStore, type StateStore } from '@idunno/state';
 import { type RedisServer, startRedis, waitFor } from '@idunno/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Coordinator } from './coordinator.js';
-import { FakeLeaderProbe, FakeTime, FakeWorkerLinks, okResults } from './fake-ports.js';
+import { okResults, startFakePrimary } from './fake-ports.js';
 import type { CoordinatorOptions } from './options.js';
-import { StaticWorkerDirectory } from './workers.js';
 
 // The dispatcher through the Coordinator facade: a real Redis (the store's record-once scripts
 // are what "exactly once" rests on), fake workers the test answers, and a clock that moves only
@@ -30,26 +27,12 @@ afterEach(async () => {
 /** A coordinator that leads (its lease outlives the test), over fake workers `ids`. */
 async function primary(ids: string[], options: Partial<CoordinatorOptions> = {}) {
   const store: StateStore = await createRedisStateStore({ url: redis.url, prefix: `d${prefixes++}:` });
-  const time = new FakeTime();
-  const links = new FakeWorkerLinks();
-  const directory = new StaticWorkerDirectory(ids.map((id) => ({ id, address: id })));
-  const c = new Coordinator(
-    store,
-    directory,
-    { nodeId: 'c1', controlAddress: '', leaseTtlMs: 60_000, ...options },
-    silentLogger,
-    { clock: time, timers: time, workerLinks: links, leaderProbe: new FakeLeaderProbe() },
-  );
-  const events: { name: string; e: unknown }[] = [];
-  for (const name of ['role', 'redispatch', 'worker-lost', 'job-completed'] as const)
-    c.on(name, (e: unknown) => events.push({ name, e }));
+  const p = await startFakePrimary(store, ids, options);
   cleanups.push(async () => {
-    await c.stop();
+    await p.stop();
     await store.close();
   });
-  c.start();
-  await waitFor(() => c.role === 'primary', { message: 'the coordinator to lead' });
-  return { c, store, time, links, directory, events };
+  return { ...p, store };
 }
 
 const synthetic = (n: number) => Array.from({ length: n }, (_, i) => `synthetic://${i}`);

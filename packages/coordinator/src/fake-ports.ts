@@ -1,14 +1,19 @@
 /**
  * Fakes of the coordinator's ports, for unit tests of its parts: a clock whose time moves only
  * when the test says so (with the periodic timers it drives), workers whose replies the test
- * hands out one by one, and a leader probe that answers what the test sets. Not exported from
- * the package index.
+ * hands out one by one, a leader probe that answers what the test sets, and a Coordinator wired
+ * to them. Not exported from the package index.
  */
-
 import * as grpc from '@grpc/grpc-js';
 import { serviceError } from '@idunno/client';
+import { silentLogger } from '@idunno/log';
 import type { LoadModelReply__Output, TaskReply__Output, TaskRequest } from '@idunno/proto';
+import type { StateStore } from '@idunno/state';
+import { Coordinator } from './coordinator.js';
+import type { CoordinatorOptions } from './options.js';
 import type { Cancel, Clock, LeaderProbe, ProbeAnswer, Timers, WorkerLink, WorkerLinks } from './ports.js';
+import type { CoordinatorEvents } from './term.js';
+import { StaticWorkerDirectory, type WorkerInfo } from './workers.js';
 
 /** Monotonic and wall time, and the timers on it, moved by `advance`. */
 export class FakeTime implements Clock, Timers {
@@ -127,4 +132,44 @@ export class FakeLeaderProbe implements LeaderProbe {
     return Promise.resolve(this.answer);
   }
   close(): void {}
+}
+
+/** A coordinator on fake ports that leads (its lease outlives a test), and what the test drives. */
+export interface FakePrimary {
+  c: Coordinator;
+  time: FakeTime;
+  links: FakeWorkerLinks;
+  directory: StaticWorkerDirectory;
+  events: { name: keyof CoordinatorEvents; e: unknown }[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a Coordinator over `store` (a real Redis in tests) and fake workers, and resolves once it
+ * leads. Workers are given as ids (their address is the id) or as WorkerInfo.
+ */
+export async function startFakePrimary(
+  store: StateStore,
+  workers: readonly (string | WorkerInfo)[],
+  options: Partial<CoordinatorOptions> = {},
+): Promise<FakePrimary> {
+  const time = new FakeTime();
+  const links = new FakeWorkerLinks();
+  const directory = new StaticWorkerDirectory(
+    workers.map((w) => (typeof w === 'string' ? { id: w, address: w } : w)),
+  );
+  const c = new Coordinator(
+    store,
+    directory,
+    { nodeId: 'c1', controlAddress: '', leaseTtlMs: 60_000, ...options },
+    silentLogger,
+    { clock: time, timers: time, workerLinks: links, leaderProbe: new FakeLeaderProbe() },
+  );
+  const events: FakePrimary['events'] = [];
+  for (const name of ['role', 'redispatch', 'worker-lost', 'job-completed'] as const)
+    c.on(name, (e: unknown) => events.push({ name, e }));
+  const leads = new Promise<void>((resolve) => c.on('role', (e) => e.role === 'primary' && resolve()));
+  c.start();
+  await leads;
+  return { c, time, links, directory, events, stop: () => c.stop() };
 }

@@ -11,6 +11,7 @@ import { DuplicateJobError, TooManyJobsError } from '@idunno/scheduler';
 import { JobExistsError, type JobRecord, type JobSpec, type StateStore } from '@idunno/state';
 import type { Dispatcher } from './dispatcher.js';
 import { InvalidJobRequestError, JobCompletedError } from './errors.js';
+import { remoteWorkers, type ThisMachine, thisMachine, unreachableInputs } from './input-reach.js';
 import { expandJobInputs } from './job-input.js';
 import type { StateMirror } from './mirror.js';
 import type { Clock } from './ports.js';
@@ -32,6 +33,8 @@ export interface AddJobRequest {
   inputs: readonly string[];
   batchSize?: number;
   topK?: number;
+  /** Local paths are mounted on every worker: no refusal when workers run on other hosts. @default false */
+  sharedFilesystem?: boolean;
 }
 
 export class JobControl {
@@ -44,6 +47,8 @@ export class JobControl {
     private readonly clock: Clock,
     private readonly options: JobControlOptions,
     private readonly log: Logger,
+    /** Which worker addresses are on this machine (tests pass their own). */
+    private readonly isThisMachine: ThisMachine = thisMachine(),
   ) {}
 
   async addJob(req: AddJobRequest): Promise<JobRecord> {
@@ -65,6 +70,10 @@ export class JobControl {
     const existing = await this.store.getJob(req.jobId).catch(() => undefined);
     if (existing) throw new JobExistsError(req.jobId);
     const queries = await expandJobInputs(req.inputs);
+    if (!req.sharedFilesystem) {
+      const why = unreachableInputs(queries, remoteWorkers(this.pool.workers(), this.isThisMachine));
+      if (why) throw new InvalidJobRequestError('inputs', why);
+    }
     const spec: JobSpec = { jobId: req.jobId, model: req.model, inputs: [...req.inputs], batchSize, topK };
     const epoch = this.term.epoch;
     try {

@@ -19,6 +19,7 @@ export interface AddJobFlags extends JsonFlag {
   batchSize: number;
   /** 0 = the coordinator's default. @default 0 */
   topK: number;
+  sharedFilesystem?: boolean;
 }
 
 /** The request add-job sends, validated: UsageError (exit 2) for what commander cannot check. */
@@ -34,6 +35,7 @@ export function addJobRequest(jobId: string, flags: AddJobFlags, cwd: string = p
     inputs: inputs.map((i) => resolveInput(i, cwd)),
     batchSize: flags.batchSize,
     topK: flags.topK,
+    ...(flags.sharedFilesystem ? { sharedFilesystem: true } : {}),
   };
 }
 
@@ -51,8 +53,14 @@ export const addJobCommand: CommandSpec<[string, AddJobFlags]> = {
         '--input <x>',
         'a directory of images, a file listing one path or URL per line, an image or an http(s) URL; ' +
           'repeatable. Local paths are sent absolute (resolved here) and must exist on the ' +
-          "coordinators' machine.",
+          "coordinators' machine; the workers read them on theirs, so while workers run on other " +
+          'hosts such a job is refused (serve the files over http(s), or see --shared-filesystem).',
         collect,
+      )
+      .option(
+        '--shared-filesystem',
+        'the local paths are mounted at the same place on every worker (NFS, a shared disk): add them ' +
+          'even though workers run on other hosts',
       )
       .addOption(
         new Option('--batch-size <n>', `queries per task sent to a worker, 1 to ${MAX_BATCH_SIZE}`)

@@ -7,6 +7,7 @@ export interface AddJobRequest {
   'inputs'?: (string)[];
   'batchSize'?: (number);
   'topK'?: (number);
+  'sharedFilesystem'?: (boolean);
 }
 
 export interface AddJobRequest__Output {
@@ -15,4 +16,5 @@ export interface AddJobRequest__Output {
   'inputs': (string)[];
   'batchSize': (number);
   'topK': (number);
+  'sharedFilesystem': (boolean);
 }
