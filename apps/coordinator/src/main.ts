@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // idunno coordinator: primary or standby, decided by the lease in Redis. Flags → node → signals.
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type CoordinatorEvents, createCoordinatorNode, DEFAULT_LEASE_TTL_MS } from '@idunno/coordinator';
@@ -14,7 +15,9 @@ that take over when the lease lapses. Serves the control API (gRPC) on --port, j
 --gossip-port.
 
 options:
-  --redis-url <url>        shared state (default $REDIS_URL)
+  --redis-url <url>        shared state (default $REDIS_URL): redis://[:password@]host:port,
+                           rediss://… (TLS) or redis+sentinel://[:password@]h:p,h:p/<master name>
+  --redis-ca <file>        CA certificate (PEM) of the Redis servers, for TLS (default $REDIS_CA_FILE)
   --host <addr>            address to bind and advertise (default 127.0.0.1)
   --port <n>               control API port (default 0: ephemeral, printed on start)
   --gossip-port <n>        membership UDP port (default 0)
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       'redis-url': { type: 'string' },
+      'redis-ca': { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '0' },
       'gossip-port': { type: 'string', default: '0' },
@@ -59,6 +63,8 @@ async function main(): Promise<void> {
   }
   const redisUrl = values['redis-url'] ?? process.env.REDIS_URL;
   if (!redisUrl) throw new Error('no Redis: pass --redis-url or set REDIS_URL');
+  const caFile = values['redis-ca'] ?? process.env.REDIS_CA_FILE;
+  const redisTlsCa = caFile ? readFileSync(caFile, 'utf8') : undefined;
   if (!isProfileName(values.profile))
     throw new Error(`--profile must be lan or local, got ${values.profile}`);
   const nodeId = values.id ?? `coordinator-${hostname()}-${process.pid}`;
@@ -69,6 +75,7 @@ async function main(): Promise<void> {
   const node = await createCoordinatorNode({
     nodeId,
     redisUrl,
+    ...(redisTlsCa === undefined ? {} : { redisTlsCa }),
     host: values.host,
     port: Number(values.port),
     gossipPort: Number(values['gossip-port']),

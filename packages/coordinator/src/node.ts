@@ -24,7 +24,10 @@ export type DashboardStarter = (options: {
 
 export interface CoordinatorNodeOptions {
   nodeId: string;
+  /** The store (see @idunno/state's `RedisStateStoreOptions.url`: password, TLS, Sentinel). */
   redisUrl: string;
+  /** PEM text of the CA of the Redis servers' TLS certificates, for rediss:// URLs. @default the system's CAs */
+  redisTlsCa?: string;
   /** Address to bind and advertise (control API and gossip). */
   host: string;
   /** Control API port; 0 for an ephemeral one. */
@@ -64,7 +67,11 @@ export interface CoordinatorNode {
  */
 export async function createCoordinatorNode(o: CoordinatorNodeOptions): Promise<CoordinatorNode> {
   const log = o.logger;
-  const store = await createRedisStateStore({ url: o.redisUrl, logger: log.child({ part: 'state' }) });
+  const store = await createRedisStateStore({
+    url: o.redisUrl,
+    ...(o.redisTlsCa === undefined ? {} : { tlsCa: o.redisTlsCa }),
+    logger: log.child({ part: 'state' }),
+  });
   const meta: MemberMeta = { role: 'coordinator', grpcAddress: '', models: [], labels: {} };
   const membership = await startMembership({
     nodeId: o.nodeId,

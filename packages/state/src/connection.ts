@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { StoreUnavailableError } from './errors.js';
+import { StoreRefusedError, StoreUnavailableError } from './errors.js';
 import type { ResolvedRedisStateStoreOptions } from './options.js';
+import { redactRedisUrl } from './redis-url.js';
 import { loadScripts } from './scripts.js';
 
 export type ScriptArg = string | number;
@@ -38,13 +39,18 @@ export async function connectRedis(opts: ResolvedRedisStateStoreOptions): Promis
     retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 10), opts.maxReconnectDelayMs),
     lazyConnect: true,
   };
-  const main = new Redis(opts.url, { ...redisOptions, commandTimeout: opts.commandTimeoutMs });
-  const follower = new Redis(opts.url, {
+  const target = targetOptions(opts);
+  const main = open(opts, { ...redisOptions, ...target, commandTimeout: opts.commandTimeoutMs });
+  const follower = open(opts, {
     ...redisOptions,
+    ...target,
     // Safety net against a silently dead connection during XREAD BLOCK.
     blockingTimeout: 60_000,
     connectionName: 'idunno-state-follower',
   });
+  // What the server or TLS said before a failed connect closed the socket ("Connection is closed"
+  // alone tells the user nothing).
+  let firstError: Error | undefined;
   for (const [role, client] of [
     ['main', main],
     ['follower', follower],
@@ -52,6 +58,7 @@ export async function connectRedis(opts: ResolvedRedisStateStoreOptions): Promis
     // Log the edges only: ioredis repeats 'error' on every failed reconnect attempt.
     let down = false;
     client.on('error', (err: Error) => {
+      firstError ??= err;
       if (!down) opts.logger.warn('redis_connection_error', { role, error: err });
       down = true;
     });
@@ -72,9 +79,58 @@ export async function connectRedis(opts: ResolvedRedisStateStoreOptions): Promis
   } catch (err) {
     main.disconnect();
     follower.disconnect();
-    throw new StoreUnavailableError('connect', { cause: err });
+    const refused = refusal(firstError ?? err);
+    if (refused) throw new StoreRefusedError(redactRedisUrl(opts.url), refused, { cause: firstError ?? err });
+    throw new StoreUnavailableError('connect', { cause: firstError ?? err });
   }
   return { main, follower };
+}
+
+/** Why the server or TLS refused this client, in words to act on; undefined for other failures. */
+function refusal(err: unknown): string | undefined {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown } | null)?.code;
+  if (/^NOAUTH\b/.test(message))
+    return `${message}: put the password in the URL (redis://:password@host:port)`;
+  if (/^WRONGPASS\b/.test(message)) return `${message}: check the user and password in the URL`;
+  if (/^NOPERM\b/.test(message)) return `${message}: the user lacks a permission the store needs`;
+  if (
+    typeof code === 'string' &&
+    /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|ERR_TLS_CERT_ALTNAME_INVALID|CERT_HAS_EXPIRED)$/.test(
+      code,
+    )
+  )
+    return `TLS: ${message} (${code}): pass the CA that signed the server's certificate (--redis-ca <file>)`;
+  return undefined;
+}
+
+/** A client for the URL's server, or for the primary the URL's sentinels name. */
+function open(opts: ResolvedRedisStateStoreOptions, options: RedisOptions): Redis {
+  return opts.target.kind === 'server' ? new Redis(opts.url, options) : new Redis(options);
+}
+
+/**
+ * What the URL says beyond one server's address. With sentinels, ioredis asks them for the
+ * primary on every (re)connection and, with `failoverDetector`, reconnects as soon as they
+ * announce a new one (+switch-master) instead of when the old primary's connection dies.
+ */
+function targetOptions(opts: ResolvedRedisStateStoreOptions): RedisOptions {
+  const t = opts.target;
+  const tls = t.tls ? { tls: opts.tlsCa === undefined ? {} : { ca: opts.tlsCa } } : {};
+  if (t.kind === 'server') return tls;
+  return {
+    ...tls,
+    sentinels: t.sentinels,
+    name: t.name,
+    db: t.db,
+    failoverDetector: true,
+    ...(t.username === undefined ? {} : { username: t.username }),
+    ...(t.password === undefined ? {} : { password: t.password }),
+    ...(t.sentinelPassword === undefined ? {} : { sentinelPassword: t.sentinelPassword }),
+    ...(t.tls
+      ? { enableTLSForSentinelMode: true, sentinelTLS: opts.tlsCa === undefined ? {} : { ca: opts.tlsCa } }
+      : {}),
+  };
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

@@ -99,6 +99,21 @@ export class StoreUnavailableError extends StateStoreError {
   }
 }
 
+/**
+ * Redis (or TLS) refused this client at connect: a wrong or missing password, an ACL user, a
+ * certificate the client does not trust. Retrying will not help; the message says what to fix.
+ */
+export class StoreRefusedError extends StateStoreError {
+  override readonly name = 'StoreRefusedError';
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Redis at ${url} refused this client: ${reason}`, options);
+  }
+}
+
 /** Redis answered with something this store did not expect (a bug, or a foreign key layout). */
 export class StoreReplyError extends StateStoreError {
   override readonly name = 'StoreReplyError';

@@ -10,6 +10,7 @@ export {
   StaleEpochError,
   StateStoreError,
   StoreBehindError,
+  StoreRefusedError,
   StoreReplyError,
   StoreUnavailableError,
 } from './errors.js';
@@ -25,6 +26,7 @@ export {
   type ResolvedRedisStateStoreOptions,
 } from './options.js';
 export { createRedisStateStore } from './redis-store.js';
+export { parseRedisUrl, type RedisTarget, redactRedisUrl } from './redis-url.js';
 export type { Page, StateStore } from './store.js';
 export {
   type AcquireResult,

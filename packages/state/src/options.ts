@@ -1,11 +1,19 @@
 import { type Logger, silentLogger } from '@idunno/log';
-import { InvalidArgumentError } from './errors.js';
 import { DEFAULT_KEY_PREFIX } from './keys.js';
+import { parseRedisUrl, type RedisTarget } from './redis-url.js';
 import { positiveInt } from './validate.js';
 
 export interface RedisStateStoreOptions {
-  /** `redis://host:port[/db]` */
+  /**
+   * `redis://[:password@]host:port[/db]`, `rediss://…` (TLS), or
+   * `redis+sentinel://[:password@]host:port[,host:port…]/<master name>` (see redis-url.ts).
+   */
   url: string;
+  /**
+   * PEM text of the CA that signed the Redis servers' TLS certificates, for `rediss://` URLs.
+   * @default the system's CAs
+   */
+  tlsCa?: string;
   /** Prefix of every key. @default 'idunno:' */
   prefix?: string;
   /** Where the store reports connection losses and recoveries; it never writes to the console.
@@ -30,11 +38,13 @@ export const DEFAULT_MAX_RECONNECT_DELAY_MS = 1000;
 export const DEFAULT_CHANGE_STREAM_MAX_LEN = 100_000;
 export const DEFAULT_CHUNK_SIZE = 500;
 
-export type ResolvedRedisStateStoreOptions = Required<RedisStateStoreOptions>;
+export type ResolvedRedisStateStoreOptions = Required<Omit<RedisStateStoreOptions, 'tlsCa'>> &
+  Pick<RedisStateStoreOptions, 'tlsCa'> & { target: RedisTarget };
 
 export function defaultRedisStateStoreOptions(url: string): ResolvedRedisStateStoreOptions {
   return {
     url,
+    target: parseRedisUrl(url),
     prefix: DEFAULT_KEY_PREFIX,
     logger: silentLogger,
     commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
@@ -50,9 +60,6 @@ export function resolveOptions(options: RedisStateStoreOptions): ResolvedRedisSt
   const resolved = { ...defaultRedisStateStoreOptions(options.url) };
   for (const [key, value] of Object.entries(options)) {
     if (value !== undefined) (resolved as Record<string, unknown>)[key] = value;
-  }
-  if (!/^rediss?:\/\//.test(resolved.url)) {
-    throw new InvalidArgumentError('url', resolved.url, 'redis://host:port or rediss://host:port');
   }
   for (const key of [
     'commandTimeoutMs',
