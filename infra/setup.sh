@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine that has Node and npm: pnpm (the version pinned in package.json),
-# redis-server (Debian package) when missing, Chromium for the browser test when asked
-# (--with-browser), then the workspace's dependencies and a build.
+# redis-server (Debian package) when missing, iproute2 and nftables for the test hosts (as root),
+# Chromium for the browser test when asked (--with-browser), then the workspace's dependencies and
+# a build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,12 @@ need_apt() {
   fi
 }
 need_apt redis-server redis-server
+# Test hosts (test/hosts.test.ts): network namespaces and veths (ip), faults (nft). Only root may
+# make them; elsewhere the tests skip and say why, so a missing package must not fail the setup.
+if [ "$(id -u)" = 0 ]; then
+  need_apt ip iproute2
+  need_apt nft nftables
+fi
 if [ "${1:-}" = "--with-browser" ]; then need_apt chromium chromium; fi
 
 echo "--- pnpm install"

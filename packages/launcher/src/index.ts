@@ -21,6 +21,7 @@ export {
   launchCluster,
   ONE_MACHINE_CLUSTER,
 } from './local-cluster.js';
+export { inNetns } from './netns.js';
 export {
   DEFAULT_EVENT_TIMEOUT_MS,
   DEFAULT_READY_TIMEOUT_MS,
@@ -32,6 +33,7 @@ export {
   WORKER_MALLOC_ENV,
 } from './node-process.js';
 export {
+  DEFAULT_REDIS_BIND,
   DEFAULT_REDIS_START_TIMEOUT_MS,
   DEFAULT_REDIS_STOP_GRACE_MS,
   freePort,

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,5 +89,40 @@ describe('spawnNode', () => {
     const hopeless = p.waitEvent((e) => e.event === 'nothing', 10_000);
     p.kill('SIGKILL');
     await expect(hopeless).rejects.toBeInstanceOf(ExitedBeforeEventError);
+  });
+});
+
+// A bare network namespace (only lo), named the way the test kit names its own, so the kit's
+// sweep removes it if this run is killed before afterAll.
+const NETNS = `idn${process.pid}_launcher`;
+/** Why the namespace test cannot run here, or undefined once the namespace exists. */
+function makeNetns(): string | undefined {
+  if (process.getuid?.() !== 0) return 'network namespaces need root';
+  const made = spawnSync('ip', ['netns', 'add', NETNS], { encoding: 'utf8' });
+  if (made.error) return `cannot run ip (${made.error.message}): install iproute2`;
+  if (made.status !== 0) return `ip netns add failed: ${made.stderr.trim()}`;
+  return undefined;
+}
+const netnsSkip = makeNetns();
+if (netnsSkip) console.warn(`[spawnNode in a namespace] skipped: ${netnsSkip}`);
+afterAll(() => {
+  if (!netnsSkip) spawnSync('ip', ['netns', 'del', NETNS]);
+});
+
+describe.skipIf(netnsSkip !== undefined)('spawnNode in a network namespace', () => {
+  it("runs node itself in the namespace, so the pid is node's and SIGTERM reaches it", async () => {
+    const p = await spawnNode(script, { netns: NETNS, args: ['--in', 'ns'] });
+    try {
+      // The program prints its own pid: equal to the child's, so `ip netns exec` exec'd node.
+      expect(p.ready.pid).toBe(p.pid);
+      const netOf = (pid: number | 'self') => readlinkSync(`/proc/${pid}/ns/net`);
+      expect(netOf(p.pid)).not.toBe(netOf('self'));
+      expect(netOf(p.pid)).toBe(`net:[${statSync(`/run/netns/${NETNS}`).ino}]`);
+      expect(p.stderr()).toContain('started --in ns');
+    } finally {
+      await p.stop();
+    }
+    expect(await p.exited).toEqual({ code: 0, signal: null });
+    expect(p.stderr()).toContain('bye');
   });
 });

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { isRunning, killOnExit } from './children.js';
 import { EventTimeoutError, ExitedBeforeEventError } from './errors.js';
+import { inNetns } from './netns.js';
 import { REPO_ROOT } from './repo.js';
 
 /**
@@ -49,6 +50,12 @@ export interface SpawnNodeOptions {
    * log goes on even if this process dies first. @default kept in memory (the last 100–200 kB)
    */
   logFile?: string;
+  /**
+   * Run the program inside this network namespace (made by `ip netns add`), as
+   * `ip netns exec <netns> node <script> …`: a test host of the test kit. `ip` execs node, so
+   * `pid` is node's and every signal reaches it. @default this process's namespace
+   */
+  netns?: string;
 }
 
 export const DEFAULT_READY_TIMEOUT_MS = 30_000;
@@ -68,7 +75,11 @@ export async function spawnNode(script: string, options: SpawnNodeOptions = {}):
   const logStart = logFd === undefined ? 0 : fstatSync(logFd).size;
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [resolve(REPO_ROOT, script), ...(options.args ?? [])], {
+    const cmd = inNetns(options.netns, process.execPath, [
+      resolve(REPO_ROOT, script),
+      ...(options.args ?? []),
+    ]);
+    child = spawn(cmd.command, cmd.args, {
       cwd: REPO_ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', logFd ?? 'pipe'],

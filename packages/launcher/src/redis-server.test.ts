@@ -7,9 +7,9 @@ import { RedisNotFoundError } from './errors.js';
 import { freePort, startRedisServer } from './redis-server.js';
 
 /** Sends one inline command and resolves with the first reply line. */
-function command(port: number, line: string): Promise<string> {
+function command(port: number, line: string, host = '127.0.0.1'): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = net.connect({ host, port });
     let reply = '';
     socket.once('error', reject);
     socket.once('connect', () => socket.write(`${line}\r\n`));
@@ -104,6 +104,26 @@ describe('startRedisServer with a given port and data dir', () => {
     const redis = await startRedisServer({ protectedMode: false, appendOnly: false });
     try {
       expect(await configValue(redis.port, 'protected-mode')).toBe('no');
+    } finally {
+      await redis.stop();
+    }
+  });
+});
+
+describe('startRedisServer with a password and a bind address', () => {
+  it('listens on that address only, refuses commands until AUTH, and puts the password in its URL', async () => {
+    // 127.0.0.0/8 is all loopback on Linux: a second address without a network namespace.
+    const redis = await startRedisServer({ bind: '127.0.0.2', password: 'p@ss word', appendOnly: false });
+    try {
+      expect(redis.host).toBe('127.0.0.2');
+      expect(redis.password).toBe('p@ss word');
+      expect(redis.url).toBe(`redis://:p%40ss%20word@127.0.0.2:${redis.port}`);
+      expect(await command(redis.port, 'PING', '127.0.0.2')).toMatch(/^-NOAUTH/);
+      expect(await command(redis.port, 'AUTH wrong', '127.0.0.2')).toMatch(/^-WRONGPASS/);
+      await expect(command(redis.port, 'PING')).rejects.toThrow(/ECONNREFUSED/);
+      // Restarted, it comes back with the same flags (and the launcher's PING authenticates).
+      await redis.restart({ keepData: false });
+      expect(await command(redis.port, 'PING', '127.0.0.2')).toMatch(/^-NOAUTH/);
     } finally {
       await redis.stop();
     }

@@ -5,11 +5,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRunning, killOnExit } from './children.js';
 import { RedisNotFoundError, RedisStartError } from './errors.js';
+import { inNetns } from './netns.js';
 
 /** Options for {@link startRedisServer}. */
 export interface StartRedisServerOptions {
-  /** Port to listen on (127.0.0.1 only). @default a free port, retried when another process takes it first */
+  /** Port to listen on. @default a free port, retried when another process takes it first */
   port?: number;
+  /**
+   * The one address to listen on (`--bind`). The launcher checks the server is up by sending it
+   * PING there from this process, so it must be reachable from here. @default '127.0.0.1'
+   */
+  bind?: string;
+  /**
+   * Require this password (`--requirepass`): what Redis needs before it serves clients on other
+   * addresses, with protected mode on. It goes into `url` (`redis://:<password>@…`).
+   * @default none: no password
+   */
+  password?: string;
+  /**
+   * Run redis-server inside this network namespace (`ip netns exec`, which execs: `pid` is the
+   * server's own). Give it a `bind` address reachable from this process. @default this process's namespace
+   */
+  netns?: string;
   /** Append-only persistence (`--appendonly yes`, fsync every second). @default true */
   appendOnly?: boolean;
   /**
@@ -18,8 +35,8 @@ export interface StartRedisServerOptions {
    */
   dir?: string;
   /**
-   * Protected mode. `false` passes `--protected-mode no` (the test kit does); otherwise no flag is
-   * passed and redis-server's own default (on) holds. Either way it binds 127.0.0.1 only.
+   * Protected mode. `false` passes `--protected-mode no` (the test kit does on 127.0.0.1); otherwise
+   * no flag is passed and redis-server's own default (on) holds.
    * @default true
    */
   protectedMode?: boolean;
@@ -37,9 +54,12 @@ export interface StartRedisServerOptions {
 
 /** A `redis-server` child process owned by whoever started it. */
 export interface RedisServer {
-  readonly host: '127.0.0.1';
+  /** The address it listens on (`bind`): 127.0.0.1 unless told otherwise. */
+  readonly host: string;
   readonly port: number;
-  /** `redis://127.0.0.1:<port>` */
+  /** The password it requires, if any (also in `url`). */
+  readonly password: string | undefined;
+  /** `redis://<host>:<port>`, or `redis://:<password>@<host>:<port>` with a password. */
   readonly url: string;
   readonly dir: string;
   /** Process id of the current child (changes on restart). */
@@ -61,6 +81,7 @@ export interface RedisServer {
 
 export const DEFAULT_REDIS_START_TIMEOUT_MS = 10_000;
 export const DEFAULT_REDIS_STOP_GRACE_MS = 5_000;
+export const DEFAULT_REDIS_BIND = '127.0.0.1';
 /** Tries on a fresh free port (or the same port, on restart) before giving up. */
 const PORT_ATTEMPTS = 5;
 
@@ -92,6 +113,8 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
   const appendOnly = options.appendOnly ?? true;
   const binary = options.binary ?? 'redis-server';
   const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_REDIS_START_TIMEOUT_MS;
+  const bind = options.bind ?? DEFAULT_REDIS_BIND;
+  const { password, netns } = options;
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'idunno-redis-'));
   if (!ownDir) mkdirSync(dir, { recursive: true });
@@ -100,7 +123,7 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     '--port',
     String(port),
     '--bind',
-    '127.0.0.1',
+    bind,
     '--save',
     '',
     '--appendonly',
@@ -110,8 +133,11 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     '--dir',
     dir,
     ...(options.protectedMode === false ? ['--protected-mode', 'no'] : []),
+    ...(password === undefined ? [] : ['--requirepass', password]),
   ];
-  const launchOn = (port: number) => launch(binary, args(port), port, startTimeoutMs, options.logFile);
+  const target = { host: bind, password };
+  const launchOn = (port: number) =>
+    launch(binary, args(port), { ...target, port }, startTimeoutMs, options.logFile, netns);
 
   let running: Running | undefined;
   let port = options.port ?? 0;
@@ -145,10 +171,12 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
     clearTimeout(timer);
   };
 
+  const auth = password === undefined ? '' : `:${encodeURIComponent(password)}@`;
   return {
-    host: '127.0.0.1',
+    host: bind,
     port,
-    url: `redis://127.0.0.1:${port}`,
+    password,
+    url: `redis://${auth}${urlHost(bind)}:${port}`,
     dir,
     get pid() {
       return current.child.pid ?? -1;
@@ -184,18 +212,30 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
 
 const outputOf = (err: unknown): string => (err instanceof RedisStartError ? err.output : String(err));
 
+/** Where the launcher sends its PING, and the password it authenticates with first. */
+interface PingTarget {
+  host: string;
+  port: number;
+  password: string | undefined;
+}
+
+const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
 async function launch(
   binary: string,
   args: string[],
-  port: number,
+  target: PingTarget,
   timeoutMs: number,
   logFile: string | undefined,
+  netns: string | undefined,
 ): Promise<Running> {
+  const { port } = target;
   // The child writes its log straight into the file (it keeps the fd): nothing passes through here.
   const logFd = logFile === undefined ? undefined : openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(binary, args, { stdio: ['ignore', logFd ?? 'pipe', 'pipe'] });
+    const cmd = inNetns(netns, binary, args);
+    child = spawn(cmd.command, cmd.args, { stdio: ['ignore', logFd ?? 'pipe', 'pipe'] });
   } finally {
     if (logFd !== undefined) closeSync(logFd);
   }
@@ -222,7 +262,7 @@ async function launch(
     dead = true;
   });
   while (performance.now() < deadline && !dead) {
-    if (await ping(port)) return { child, exited };
+    if (await ping(target)) return { child, exited };
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   if (spawnError?.code === 'ENOENT' || spawnError?.code === 'EACCES')
@@ -232,10 +272,13 @@ async function launch(
   throw new RedisStartError(port, 1, output.join(''));
 }
 
-/** True when a server on the port answers PING with PONG (not LOADING while it replays its file, nor an error). */
-function ping(port: number): Promise<boolean> {
+/**
+ * True when a server answers PING with PONG (not LOADING while it replays its file, nor an error),
+ * after AUTH when it has a password: without it a password-protected server answers NOAUTH.
+ */
+function ping({ host, port, password }: PingTarget): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = net.connect({ host, port });
     let reply = '';
     const done = (ok: boolean): void => {
       socket.destroy();
@@ -243,10 +286,18 @@ function ping(port: number): Promise<boolean> {
     };
     socket.setTimeout(1000, () => done(false));
     socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('connect', () =>
+      socket.write(password === undefined ? 'PING\r\n' : `${resp(['AUTH', password])}PING\r\n`),
+    );
     socket.on('data', (data: Buffer) => {
       reply += data.toString();
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      if (password === undefined) {
+        if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      } else if (reply.split('\r\n').length > 2) done(reply.startsWith('+OK\r\n+PONG'));
     });
   });
 }
+
+/** One command as a RESP array: unlike an inline command, any byte of a password goes through. */
+const resp = (parts: readonly string[]): string =>
+  `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`;

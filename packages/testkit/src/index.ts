@@ -1,6 +1,7 @@
 // Test sugar over @idunno/launcher, for tests and benches only: what they need from the launcher,
 // with test defaults where they differ (startRedis, startCluster), plus the one poller (waitFor),
-// fixtures, the shared model mirror and photos, and what cluster tests do with jobs.
+// fixtures, the shared model mirror and photos, what cluster tests do with jobs, and test hosts
+// (network namespaces on a private bridge, with faults).
 export {
   freePort,
   type NodeProcess,
@@ -30,6 +31,59 @@ export {
   waitCompleted,
 } from './cluster-jobs.js';
 export { gradientPng, pngBomb } from './fixtures.js';
+export {
+  FaultNotSupportedError,
+  InvalidFaultError,
+  InvalidTestNetworkOptionError,
+  NoFreeSubnetError,
+  TestNetworkCommandError,
+  TestNetworkDestroyedError,
+  TestNetworkUnsupportedError,
+  UnknownTestHostError,
+} from './host-errors.js';
+export { type DropRule, FAULT_TABLE, type FaultSpec, HOST_LINK } from './host-faults.js';
+export {
+  DEFAULT_PROBE_TIMEOUT_MS,
+  NET_PROBE_BIN,
+  probeTcp,
+  probeUdp,
+  received,
+  sendDatagram,
+  startEchoServer,
+  type TcpOutcome,
+  type UdpOutcome,
+} from './host-probes.js';
+export {
+  type ExecResult,
+  type RunOptions,
+  type SweepResult,
+  sweepStaleTestNetworks,
+  type TestNetworkSupport,
+  testNetworkSupport,
+} from './host-shell.js';
+export { TEST_SUBNET_RANGE } from './host-subnet.js';
+export {
+  createTestNetwork,
+  DEFAULT_HOST_COORDINATOR_PORT,
+  DEFAULT_HOST_FILE_SERVER_PORT,
+  DEFAULT_HOST_GOSSIP_PORT,
+  DEFAULT_HOST_REDIS_PORT,
+  DEFAULT_HOST_WORKER_PORT,
+  DEFAULT_TEST_NETWORK_STOP_GRACE_MS,
+  type DelayOptions,
+  type FaultHandle,
+  FILE_SERVER_BIN,
+  type FileServer,
+  type HostCoordinatorOptions,
+  type HostRedisOptions,
+  type HostRef,
+  type HostWorkerOptions,
+  MAX_TEST_HOSTS,
+  TEST_PROCESS_OCTET,
+  type TestHost,
+  type TestNetwork,
+  type TestNetworkOptions,
+} from './hosts.js';
 export {
   MEMBERSHIP_NODE_BIN,
   type MemberStateName,
