@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,17 @@ export interface StartRedisServerOptions {
   logFile?: string;
   /** Path or name of the binary. @default 'redis-server' */
   binary?: string;
+  /**
+   * Run as a Sentinel (`redis-server <dir>/sentinel.conf --sentinel`): the data flags (save,
+   * append-only) are left out, and the config file Sentinel rewrites lives in the data directory.
+   * `extraArgs` then carry the `--sentinel monitor …` lines. @default false
+   */
+  sentinel?: boolean;
+  /**
+   * More redis-server flags, after the launcher's own: TLS ports and certificates,
+   * `--replicaof`, `--masterauth`, Sentinel's `--sentinel monitor …`. @default none
+   */
+  extraArgs?: readonly string[];
   /** How long to wait for the server to answer PING after spawning it. @default 10_000 ms */
   startTimeoutMs?: number;
 }
@@ -119,21 +130,22 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'idunno-redis-'));
   if (!ownDir) mkdirSync(dir, { recursive: true });
 
+  const sentinelConf = join(dir, 'sentinel.conf');
+  if (options.sentinel) writeFileSync(sentinelConf, '', { flag: 'a' });
   const args = (port: number): string[] => [
+    ...(options.sentinel ? [sentinelConf, '--sentinel'] : []),
     '--port',
     String(port),
     '--bind',
     bind,
-    '--save',
-    '',
-    '--appendonly',
-    appendOnly ? 'yes' : 'no',
-    '--appendfsync',
-    'everysec',
+    ...(options.sentinel
+      ? []
+      : ['--save', '', '--appendonly', appendOnly ? 'yes' : 'no', '--appendfsync', 'everysec']),
     '--dir',
     dir,
     ...(options.protectedMode === false ? ['--protected-mode', 'no'] : []),
     ...(password === undefined ? [] : ['--requirepass', password]),
+    ...(options.extraArgs ?? []),
   ];
   const target = { host: bind, password };
   const launchOn = (port: number) =>
