@@ -75,13 +75,14 @@ describe('gossip as the coordinator reads it', () => {
     expect(calls).toBe(2);
   });
 
-  it('names a peer’s control address and whether it is dead or left', () => {
+  it('names a peer’s control address and since when it is dead or left', () => {
     const peers = gossipPeerView(view(members));
     expect(peers.controlAddress('c1')).toBe('c1:50051');
     expect(peers.controlAddress('nobody')).toBeUndefined();
-    expect(peers.isDead('c1')).toBe(false);
-    expect(peers.isDead('c2')).toBe(true);
-    expect(peers.isDead('w-left')).toBe(true);
+    expect(peers.deadSince('c1')).toBeUndefined();
+    expect(peers.deadSince('c2')).toBe(0);
+    expect(peers.deadSince('w-left')).toBe(0);
+    expect(peers.deadSince('nobody')).toBeUndefined();
   });
 
   it('lists members once for the control API and the dashboard: gRPC address first, labels kept', () => {

@@ -35,13 +35,16 @@ export function gossipWorkerDirectory(membership: MembershipView): WorkerDirecto
   };
 }
 
-/** Where a coordinator's control API is, and whether gossip has declared it dead (or it left). */
+/**
+ * Where a coordinator's control API is, and since when gossip has held it dead (or left). The
+ * membership's clock is the process's monotonic clock (`performance.now()`), the coordinator's too.
+ */
 export function gossipPeerView(membership: MembershipView): PeerView {
   return {
     controlAddress: (id) => membership.member(id)?.meta.grpcAddress || undefined,
-    isDead: (id) => {
-      const state = membership.member(id)?.state;
-      return state === 'dead' || state === 'left';
+    deadSince: (id) => {
+      const m = membership.member(id);
+      return m && (m.state === 'dead' || m.state === 'left') ? m.since : undefined;
     },
   };
 }

@@ -75,10 +75,15 @@ async function advanceUntil(time: FakeTime, cond: () => boolean, what: string): 
   );
 }
 
-const peersOf = (leader: string, dead = false): PeerView => ({
-  controlAddress: (id) => (id === leader ? `${leader}.test:7000` : undefined),
-  isDead: (id) => dead && id === leader,
-});
+/** Gossip's view of the leader: its control address, and since when it is held dead (if it is). */
+function peersOf(leader: string): PeerView & { deadAt: number | undefined } {
+  const view = {
+    deadAt: undefined as number | undefined,
+    controlAddress: (id: string) => (id === leader ? `${leader}.test:7000` : undefined),
+    deadSince: (id: string) => (id === leader ? view.deadAt : undefined),
+  };
+  return view;
+}
 
 describe('leadership', () => {
   it('takes the lease over early when the leader’s control API refuses connections twice', async () => {
@@ -109,10 +114,26 @@ describe('leadership', () => {
   it('takes over at once when gossip declares the leader dead, without probing it', async () => {
     const store = await freshStore();
     await heldBy(store, 'old');
-    const { c, time, probe } = coordinator(store, 'b', peersOf('old', true));
+    const peers = peersOf('old');
+    const { c, time, probe } = coordinator(store, 'b', peers);
     await waitFor(() => c.leader === 'old', { message: 'the standby to see the lease' });
+    peers.deadAt = time.monotonic(); // declared dead while holding the lease this node saw
     await advanceUntil(time, () => c.role === 'primary', 'the takeover');
     expect(probe.probes).toBe(0);
+  });
+
+  it('ignores a dead verdict older than the lease it would take over (a healed partition)', async () => {
+    const store = await freshStore();
+    await heldBy(store, 'old');
+    const peers = peersOf('old');
+    // Gossip gave 'old' up before this node saw it hold the lease: 'old' took or renewed it since.
+    peers.deadAt = 0;
+    const { c, time, probe } = coordinator(store, 'b', peers);
+    await waitFor(() => c.leader === 'old', { message: 'the standby to see the lease' });
+    probe.answer = 'answered';
+    await advanceUntil(time, () => probe.probes >= 10, 'ten probes of a leader that answers');
+    expect(c.role).toBe('standby');
+    expect(await store.readLease()).toMatchObject({ holder: 'old' });
   });
 
   it('stops acting by its own clock when renewals cannot reach Redis, before the lease lapses there', async () => {

@@ -13,11 +13,15 @@ import type { Term } from './term.js';
 
 /**
  * What a standby knows about its peers from gossip: where a coordinator's control API listens,
- * and whether gossip has declared it dead. Either is strong evidence for an early takeover.
+ * and since when gossip has held it dead (or left).
  */
 export interface PeerView {
   controlAddress(nodeId: string): string | undefined;
-  isDead(nodeId: string): boolean;
+  /**
+   * When this node's gossip view declared `nodeId` dead or left, on this process's monotonic
+   * clock (the coordinator's `Clock.monotonic`); undefined while it is alive or suspect.
+   */
+  deadSince(nodeId: string): number | undefined;
 }
 
 export interface LeadershipOptions {
@@ -44,8 +48,11 @@ export class Leadership {
   /** One lease operation at a time: a tick, a takeover, never both. */
   private busy = false;
   private stopped = false;
-  /** The lease as last seen held by someone else: what an early takeover may replace. */
-  private seenLease: { holder: string; epoch: number } | undefined;
+  /**
+   * The lease as last seen held by someone else (what an early takeover may replace), and when
+   * this node first saw that holder at that epoch.
+   */
+  private seenLease: { holder: string; epoch: number; since: number } | undefined;
   private refusals = 0;
   private probing = false;
   private probedAddress: string | undefined;
@@ -131,7 +138,7 @@ export class Leadership {
     }
     if (!result.acquired) {
       this.term.otherLeader = result.holder;
-      this.seenLease = { holder: result.holder, epoch: result.epoch };
+      this.see(result.holder, result.epoch);
       this.term.lastKnownEpoch = Math.max(this.term.lastKnownEpoch, result.epoch);
       return;
     }
@@ -149,16 +156,29 @@ export class Leadership {
     }
   }
 
+  private see(holder: string, epoch: number): void {
+    const s = this.seenLease;
+    if (s?.holder === holder && s.epoch === epoch) return;
+    this.seenLease = { holder, epoch, since: this.clock.monotonic() };
+  }
+
   /**
    * While standby: ask the leader's control API whether it is there. A refused connection (twice
-   * in a row) or a gossip `dead` is strong evidence that it is gone, so take the lease over at
-   * once instead of waiting out its TTL; a hung leader (no answer) is left to the TTL.
+   * in a row) or a fresh gossip `dead` is strong evidence that it is gone, so take the lease over
+   * at once instead of waiting out its TTL; a hung leader (no answer) is left to the TTL.
+   *
+   * Only fresh evidence counts. A `dead` verdict older than the lease this node would take over
+   * says nothing about that lease: its holder took or renewed it after gossip here gave it up,
+   * so it was alive, and this view is stale (a partition that has healed; gossip merges the views
+   * again soon). Acting on it made two coordinators take the lease from each other every half
+   * second after a heal.
    */
   async probeLeader(): Promise<void> {
     if (this.term.isPrimary || this.stopped || this.busy || !this.seenLease || !this.peers) return;
     const seen = this.seenLease;
     if (seen.holder === this.options.nodeId) return;
-    let evidence = this.peers.isDead(seen.holder) ? 'gossip declared it dead' : '';
+    const deadSince = this.peers.deadSince(seen.holder);
+    let evidence = deadSince !== undefined && deadSince >= seen.since ? 'gossip declared it dead' : '';
     if (!evidence) {
       const address = this.peers.controlAddress(seen.holder);
       if (!address) return;
@@ -188,7 +208,7 @@ export class Leadership {
         this.term.lastKnownEpoch,
       );
       if (!result.acquired) {
-        this.seenLease = { holder: result.holder, epoch: result.epoch };
+        this.see(result.holder, result.epoch);
         return;
       }
       this.log.warn('takeover', { from: seen.holder, fromEpoch: seen.epoch, epoch: result.epoch, evidence });
