@@ -150,13 +150,14 @@ export function profileOptions(profile: ProfileName): MembershipOptions {
  * member of each side reachable, each side holding the other dead):
  * `2 × reconnectIntervalMs + 10 × gossipIntervalMs` (3 s lan, 1.5 s local).
  * - within one reconnect interval a node of the smaller side (dead ≥ live, so it tries on every
- *   tick) exchanges full state with a member of the other side; both refute (each learns it was
- *   declared dead) and each suspects its own side's members (the other's push-pull holds them
- *   dead), so they refute too, and the refutations spread by gossip in a few gossip rounds;
- * - the refutations of one side spread first among that side's members, who still hold the
- *   other side dead and do not gossip to it, so a few verdicts can outlive the rumours: every
- *   node that saw a heal exchanges full state with a live member at its next reconnect tick,
- *   within one more interval.
+ *   tick) exchanges full state with a member of the other side: each learns it was declared dead,
+ *   refutes and sends its refutation to every member it knows; each also suspects its own side's
+ *   members (the other's push-pull holds them dead), so they refute too, and the refutations
+ *   spread by gossip in a few gossip rounds;
+ * - one side's refutations spread first among members that still hold the other side dead and do
+ *   not gossip to it, so a few verdicts can outlive the rumours: a node that saw a heal and still
+ *   holds a verdict from before it exchanges full state with a live member at its next reconnect
+ *   tick, within one more interval.
  * Measured in simulation (`pnpm bench:membership`): typically a third of the bound.
  */
 export function healBoundMs(options: MembershipOptions): number {

@@ -136,23 +136,36 @@ describe('state rules across a heal', () => {
     ['in a push-pull', (h: Harness, u: WireUpdate) => h.pushPull('c', update('c', 'alive', 0), u)],
   ])('a node that hears it was declared dead (%s) refutes with a higher incarnation', (_, send) => {
     const h = new Harness();
-    h.gossip('c', update('c', 'alive', 0));
+    h.gossip('c', update('c', 'alive', 0), update('b', 'alive', 0), update('d', 'alive', 0));
+    h.gossip('c', update('b', 'dead', 0, 'c'), update('d', 'left', 0));
     h.clock.advance(500);
+    const before = h.sent.length;
     send(h, update('a', 'dead', 3, 'c'));
     expect(h.swim.incarnation).toBe(4);
     expect(h.swim.snapshotCounters().refutes).toBe(1);
     expect(h.swim.member('a')?.state).toBe('alive');
     expect(h.swim.freshness()).toMatchObject({ generation: 1, lastHealAt: 500 });
-    // The refutation goes out with the next gossip round.
-    const before = h.sent.length;
+    // Told at once to every member but the one that left, the dead one included: it may hold us
+    // dead as well, on the far side of the same partition.
+    const told = h.sent
+      .slice(before)
+      .filter((s) =>
+        s.packet.updates.some((u) => u.id === 'a' && u.state === 'alive' && u.incarnation === 4),
+      );
+    expect(new Set(told.map((s) => s.to))).toEqual(new Set([addr('b'), addr('c')]));
+    // And gossiped as any refutation.
+    const gossiped = h.sent.length;
     h.clock.advance(200);
-    const spread = h.sent.slice(before).flatMap((s) => s.packet.updates);
+    const spread = h.sent.slice(gossiped).flatMap((s) => s.packet.updates);
     expect(spread).toContainEqual(update('a', 'alive', 4));
 
-    // A verdict older than the refutation changes nothing.
+    // The same verdict again, or an older one, changes nothing and is not announced again.
+    const again = h.sent.length;
     send(h, update('a', 'dead', 3, 'c'));
+    send(h, update('a', 'dead', 2, 'c'));
     expect(h.swim.incarnation).toBe(4);
     expect(h.swim.freshness().generation).toBe(1);
+    expect(h.sent.slice(again).filter((s) => s.to === addr('b'))).toEqual([]);
   });
 });
 

@@ -58,6 +58,12 @@ const PACKET_OVERHEAD_BYTES = 160;
 const PUSH_PULL_SCALE_THRESHOLD = 32;
 /** Most corrections (newer states) sent back for one received packet. */
 const MAX_CORRECTIONS = 8;
+/**
+ * Reconnect ticks after a heal at which a node that still holds members dead since before the
+ * heal exchanges full state with a live member. More than one: the first may come while its
+ * partner is itself still catching up.
+ */
+const POST_HEAL_EXCHANGES = 3;
 
 const DROP_COUNTER: Record<DropReason, keyof MembershipCounters> = {
   malformed: 'droppedMalformed',
@@ -106,6 +112,8 @@ export class Swim {
   private lastHealAt: number | undefined;
   /** `heals` at the previous reconnect tick. */
   private healsSeenByReconnect = 0;
+  /** Post-heal exchanges left (see POST_HEAL_EXCHANGES). */
+  private postHealExchanges = 0;
   /** Highest incarnation at which we heard we were declared dead; -1 before the first. */
   private deathHeardAt = -1;
   private running = false;
@@ -464,16 +472,27 @@ export class Swim {
    * interval: a node that really died costs little, while on a healed partition the smaller
    * side (dead ≥ live) tries on every tick.
    *
-   * After a heal, one full exchange with a live member as well: the refutations of the far side
-   * spread first among its own members, who do not gossip to us while they still hold us dead,
-   * so by the time they do, the rumours may be spent and a few of our dead verdicts outlive the
-   * heal. Any member of the merged cluster holds the newer incarnations.
+   * After a heal, while we still hold members dead since before it, a full exchange with a live
+   * member as well, on each of the next few ticks: the refutations of the far side spread first
+   * among its own members, who do not gossip to us while they still hold us dead, so by the time
+   * they do, the rumours may be spent and a few of our dead verdicts outlive the heal. Any member
+   * of the merged cluster holds the newer incarnations. (A single member coming back leaves no
+   * such verdict: no exchange.)
    */
   private reconnectTick(): number {
-    if (!this.leaving && this.heals !== this.healsSeenByReconnect) {
+    if (this.heals !== this.healsSeenByReconnect) {
       this.healsSeenByReconnect = this.heals;
-      for (const peer of this.randomMembers(1, (m) => m.state === 'alive')) {
-        this.sendPushPull(peer.address, true, false);
+      this.postHealExchanges = POST_HEAL_EXCHANGES;
+    }
+    if (!this.leaving && this.postHealExchanges > 0) {
+      const healedAt = this.lastHealAt ?? 0;
+      if ([...this.view.values()].some((m) => m.state === 'dead' && m.since < healedAt)) {
+        this.postHealExchanges--;
+        for (const peer of this.randomMembers(1, (m) => m.state === 'alive')) {
+          this.sendPushPull(peer.address, true, false);
+        }
+      } else {
+        this.postHealExchanges = 0;
       }
     }
     if (!this.leaving && this.options.reconnectTimeoutMs > 0) {
@@ -656,27 +675,43 @@ export class Swim {
     // Others declared us dead: whatever we hold dead ourselves may be the far side of the same,
     // now healed, partition. Counted once per verdict, even when a suspicion heard first (a
     // paused process reads its backlog in order) already made us refute past its incarnation.
-    // (The refutation itself happens below.)
-    if (u.id === this.id && u.state === 'dead' && u.incarnation > this.deathHeardAt && !this.leaving) {
+    const declaredDead =
+      u.id === this.id && u.state === 'dead' && u.incarnation > this.deathHeardAt && !this.leaving;
+    if (declaredDead) {
       this.deathHeardAt = u.incarnation;
       this.markHeal();
     }
     switch (u.state) {
       case 'alive':
         if (u.meta) this.aliveNode(u.id, u.address, u.incarnation, u.meta);
-        return;
+        break;
       case 'suspect':
         this.suspectNode(u.id, u.incarnation, u.from);
-        return;
+        break;
       case 'dead':
         // memberlist: a remote full state saying dead only makes us suspect, so one node's stale
         // view cannot kill a member we see alive.
         if (fromPushPull) this.suspectNode(u.id, u.incarnation, u.from);
         else this.deadNode(u.id, u.incarnation, u.from, false);
-        return;
+        break;
       case 'left':
         this.deadNode(u.id, u.incarnation, u.from, true);
-        return;
+        break;
+    }
+    if (declaredDead) this.announceSelf();
+  }
+
+  /**
+   * Sends our (just refuted) state straight to every member we know, dead ones included, once per
+   * death verdict. Gossip alone would leave some holding us dead: we gossip only to members we
+   * hold alive, and the members that hold us dead gossip our refutation among themselves with a
+   * bounded number of retransmissions, which now and then misses one of them (a few in a
+   * hundred heals of 50 nodes), leaving it to probing or anti-entropy, tens of seconds away.
+   */
+  private announceSelf(): void {
+    const update = this.toUpdate(this.self, this.id);
+    for (const m of this.view.values()) {
+      if (m !== this.self && m.state !== 'left') this.send(m.address, { type: 'gossip' }, [update]);
     }
   }
 
