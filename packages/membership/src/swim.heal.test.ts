@@ -219,11 +219,14 @@ describe('reconnect (Serf)', () => {
   });
 });
 
-/** Splits `n` nodes into two halves, waits until each holds the other dead, heals; ms to one view. */
-function splitAndHeal(sim: Simulation, n: number): number | undefined {
+/**
+ * Splits `n` nodes into two halves (or `alone` from all others), waits until each side holds the
+ * other dead, heals; ms to one view.
+ */
+function splitAndHeal(sim: Simulation, n: number, alone?: string): number | undefined {
   const ids = Array.from({ length: n }, (_, i) => `n${i}`);
-  const a = ids.filter((_, i) => i % 2 === 0);
-  const b = ids.filter((_, i) => i % 2 === 1);
+  const a = alone ? [alone] : ids.filter((_, i) => i % 2 === 0);
+  const b = ids.filter((id) => !a.includes(id));
   sim.partition(a, b);
   const holdsDead = (observers: string[], members: string[]) =>
     members.every((id) =>
@@ -240,7 +243,7 @@ function splitAndHeal(sim: Simulation, n: number): number | undefined {
   return sim.runUntil(() => sim.converged(), 60_000, 10);
 }
 
-function converged(n: number, seed: number, profile: 'lan' | 'local', wire: 'bytes' | 'objects') {
+function convergedCluster(n: number, seed: number, profile: 'lan' | 'local', wire: 'bytes' | 'objects') {
   const sim = new Simulation({ seed, profile, wire });
   sim.addNode('n0');
   for (let i = 1; i < n; i++) sim.addNode(`n${i}`, ['n0']);
@@ -257,7 +260,7 @@ describe.each([
   'two halves of $n nodes ($profile profile) split past the suspicion timeout',
   ({ n, profile, wire, seeds }) => {
     it.each(seeds)('merge into one view within the heal bound after the heal (seed %i)', (seed) => {
-      const sim = converged(n, seed, profile, wire);
+      const sim = convergedCluster(n, seed, profile, wire);
       const incarnations = new Map(sim.live().map((x) => [x.id, x.swim.incarnation]));
       const elapsed = splitAndHeal(sim, n);
       expect(elapsed).toBeDefined();
@@ -274,9 +277,18 @@ describe.each([
   },
 );
 
+describe('one node cut off from the nine others past the suspicion timeout', () => {
+  it.each([1, 2, 3])('merges back into one view within the heal bound (seed %i)', (seed) => {
+    const sim = convergedCluster(10, 40 + seed, 'local', 'bytes');
+    const elapsed = splitAndHeal(sim, 10, 'n3');
+    expect(elapsed).toBeDefined();
+    expect(elapsed).toBeLessThanOrEqual(healBoundMs(sim.options));
+  });
+});
+
 describe('a node declared dead that comes back', () => {
   it('refutes with a higher incarnation and every view is one again within the heal bound', () => {
-    const sim = converged(10, 31, 'lan', 'bytes');
+    const sim = convergedCluster(10, 31, 'lan', 'bytes');
     const before = sim.node('n4').swim.incarnation;
     sim.pause('n4');
     expect(sim.runUntil(() => sim.allSee('n4', ['dead']), 20_000)).toBeDefined();
