@@ -1,19 +1,20 @@
-// pnpm bench:membership [--real-nodes 10] [--real-trials 5] [--soak-minutes 1] [--soak-nodes 10] [--sim-trials 20]
+// pnpm bench:membership [--real-nodes 10] [--real-trials 5] [--soak-minutes 1] [--soak-nodes 10] [--sim-trials 20] [--heal-seeds 10]
 // Prints a markdown table for docs/BENCHMARKS.md. Profile: lan (the defaults).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { Simulation } from '@idunno/membership';
+import { healBoundMs, Simulation } from '@idunno/membership';
 import { MembershipCluster, waitFor } from '@idunno/testkit';
 import { markdownTable } from './lib/markdown.js';
 import { quantile } from './lib/stats.js';
 
 const HELP =
-  'usage: pnpm bench:membership [--real-nodes 10] [--real-trials 5] [--soak-minutes 1] [--soak-nodes 10] [--sim-trials 20]\n' +
+  'usage: pnpm bench:membership [--real-nodes 10] [--real-trials 5] [--soak-minutes 1] [--soak-nodes 10] [--sim-trials 20] [--heal-seeds 10]\n' +
   '  --real-nodes/--real-trials: SIGSTOP detection over real UDP processes on this machine\n' +
   '  --soak-*: false deaths while busy loops saturate every core\n' +
-  '  --sim-trials: silent failures per simulated cluster (n=10 and n=50)\n';
+  '  --sim-trials: silent failures per simulated cluster (n=10 and n=50)\n' +
+  '  --heal-seeds: simulated clusters (n=10 and n=50) split in two halves, then healed\n';
 
 interface MembershipBenchOptions {
   /** @default 10 */
@@ -26,6 +27,8 @@ interface MembershipBenchOptions {
   soakNodes: number;
   /** @default 20 */
   simTrials: number;
+  /** @default 10 */
+  healSeeds: number;
 }
 
 /** The options from the command line; undefined after printing the help. */
@@ -38,6 +41,7 @@ function parseFlags(args: readonly string[]): MembershipBenchOptions | undefined
       'soak-minutes': { type: 'string', default: '1' },
       'soak-nodes': { type: 'string', default: '10' },
       'sim-trials': { type: 'string', default: '20' },
+      'heal-seeds': { type: 'string', default: '10' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -51,6 +55,7 @@ function parseFlags(args: readonly string[]): MembershipBenchOptions | undefined
     soakMinutes: Number(values['soak-minutes']),
     soakNodes: Number(values['soak-nodes']),
     simTrials: Number(values['sim-trials']),
+    healSeeds: Number(values['heal-seeds']),
   };
 }
 
@@ -110,6 +115,46 @@ function simTraffic(n: number): string[] {
     `${msgs.toFixed(1)} msg/s`,
     `${(bytes / 1024).toFixed(2)} KiB/s`,
     `sent; ${seconds} s window, push-pull included`,
+  ];
+}
+
+/**
+ * Two halves (even and odd ids) split until each holds the other dead, apart 1–3 s longer, then
+ * healed: time until every node sees every node alive. One fresh cluster per seed.
+ */
+function simHeal(n: number, seeds: number): string[] {
+  const times: number[] = [];
+  let bound = 0;
+  for (let seed = 1; seed <= seeds; seed++) {
+    const sim = simCluster(n, 1000 * n + seed);
+    bound = healBoundMs(sim.options);
+    sim.runFor(2000 + sim.random() * 3000);
+    const ids = [...Array(n).keys()].map((i) => `n${i}`);
+    const halves = [ids.filter((_, i) => i % 2 === 0), ids.filter((_, i) => i % 2 === 1)] as const;
+    sim.partition(...halves);
+    const holdsDead = (observers: string[], members: string[]) =>
+      members.every((id) =>
+        sim.allSee(
+          id,
+          ['dead'],
+          observers.map((o) => sim.node(o)),
+        ),
+      );
+    const [a, b] = halves;
+    if (sim.runUntil(() => holdsDead(a, b) && holdsDead(b, a), 60_000, 10) === undefined)
+      throw new Error(`the halves of ${n} nodes never held each other dead`);
+    sim.runFor(1000 + sim.random() * 2000);
+    sim.heal();
+    const elapsed = sim.runUntil(() => sim.converged(), 60_000, 10);
+    if (elapsed === undefined) throw new Error(`${n} nodes did not merge within 60 s of the heal`);
+    times.push(elapsed);
+  }
+  const mean = times.reduce((sum, t) => sum + t, 0) / times.length;
+  return [
+    `partition heal → one view (mean / max), simulated, n=${n}`,
+    sec(mean),
+    sec(Math.max(...times)),
+    `two halves, each held the other dead; ${times.length} seeds; bound ${sec(bound)}`,
   ];
 }
 
@@ -200,6 +245,8 @@ async function main(): Promise<void> {
   rows.push(simDetection(50, opts.simTrials));
   log('simulated traffic…');
   for (const n of [10, 50, 200]) rows.push(simTraffic(n));
+  log('simulated partition heal…');
+  for (const n of [10, 50]) rows.push(simHeal(n, opts.healSeeds));
   log('real UDP detection…');
   rows.push(await realDetection(started, opts.realNodes, opts.realTrials));
   log('soak…');

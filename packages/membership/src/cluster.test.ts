@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { MEMBERSHIP_NODE_BIN, MembershipCluster, waitFor } from '@idunno/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { healBoundMs, profileOptions } from './profiles.js';
 
 // Real processes on 127.0.0.1 running dist/bin/node.js (build first: npx tsc -b packages/membership).
 // Generous bounds: the machine running the suite may be busy; the assertions wait on events.
@@ -38,6 +39,28 @@ describe(`a cluster of ${N} node processes over UDP`, () => {
     for (const node of cluster.nodes.filter((n) => n.id !== 'n3')) {
       expect(node.view.get('n3')?.incarnation).toBeGreaterThan(deadAt);
     }
+  });
+
+  it('SIGSTOP past the suspicion timeout, then SIGCONT: one view again within the heal bound', async () => {
+    const n2 = cluster.node('n2');
+    n2.signal('SIGSTOP');
+    await waitFor(() => cluster.allSee('n2', ['dead']), {
+      timeoutMs: BOUND_MS,
+      message: 'n2 dead everywhere',
+    });
+    const resumedAt = performance.now();
+    n2.signal('SIGCONT');
+    const oneView = () => cluster.nodes.every((n) => cluster.allSee(n.id, ['alive']));
+    await waitFor(oneView, {
+      timeoutMs: BOUND_MS,
+      intervalMs: 10,
+      message: 'every node alive in every view',
+    });
+    const elapsed = performance.now() - resumedAt;
+    // Typically 10–50 ms even with every core busy: the resumed process reads what queued up
+    // while it was stopped (buddy pings, reconnect push-pulls), learns it was declared dead and
+    // refutes at once.
+    expect(elapsed).toBeLessThanOrEqual(healBoundMs(profileOptions('local')));
   });
 
   it('SIGKILL one node: all others declare it dead', async () => {

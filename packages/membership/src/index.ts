@@ -27,12 +27,15 @@ export {
   DEFAULT_PROBE_INTERVAL_MS,
   DEFAULT_PROBE_TIMEOUT_MS,
   DEFAULT_PUSH_PULL_INTERVAL_MS,
+  DEFAULT_RECONNECT_INTERVAL_MS,
+  DEFAULT_RECONNECT_TIMEOUT_MS,
   DEFAULT_RETRANSMIT_MULT,
   DEFAULT_STALL_THRESHOLD_MS,
   DEFAULT_SUSPICION_CONFIRMATIONS,
   DEFAULT_SUSPICION_MAX_TIMEOUT_MULT,
   DEFAULT_SUSPICION_MULT,
   defaultOptions,
+  healBoundMs,
   isProfileName,
   PROFILE_NAMES,
   profileOptions,
@@ -51,5 +54,6 @@ export type {
   MembershipEvent,
   MembershipEventKind,
   Role,
+  ViewFreshness,
 } from './types.js';
 export { formatAddress, parseAddress, UdpTransport } from './udp.js';

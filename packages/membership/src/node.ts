@@ -8,7 +8,7 @@ import type { MembershipListener } from './events.js';
 import { defaultMeta } from './meta.js';
 import { type MembershipOptions, type ProfileName, resolveOptions } from './profiles.js';
 import { Swim } from './swim.js';
-import type { Member, MemberMeta, MembershipCounters, MembershipEventKind } from './types.js';
+import type { Member, MemberMeta, MembershipCounters, MembershipEventKind, ViewFreshness } from './types.js';
 import { formatAddress, parseAddress, UdpTransport } from './udp.js';
 
 export interface StartMembershipOptions {
@@ -46,6 +46,11 @@ export interface Membership {
   /** Every known member, this node included, sorted by id. */
   members(): Member[];
   member(id: string): Member | undefined;
+  /**
+   * Heals seen so far, the latest one's time and the clock's current time, on the clock of
+   * `Member.since`: a `dead` verdict older than the latest heal may be stale (see ViewFreshness).
+   */
+  freshness(): ViewFreshness;
   /** Subscribes to one event kind, or to `change` for all; returns the unsubscribe function. */
   on(kind: MembershipEventKind | 'change', listener: MembershipListener): () => void;
   off(kind: MembershipEventKind | 'change', listener: MembershipListener): void;
@@ -100,6 +105,7 @@ export async function startMembership(opts: StartMembershipOptions): Promise<Mem
     address,
     members: () => swim.members(),
     member: (id) => swim.member(id),
+    freshness: () => swim.freshness(),
     on: (kind, listener) => swim.on(kind, listener),
     off: (kind, listener) => swim.off(kind, listener),
     updateMeta: (partial) => {

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { BroadcastQueue } from './broadcast.js';
 import { InvalidOptionsError } from './errors.js';
-import { DEFAULT_PROBE_INTERVAL_MS, defaultOptions, profileOptions, resolveOptions } from './profiles.js';
+import {
+  DEFAULT_PROBE_INTERVAL_MS,
+  DEFAULT_RECONNECT_INTERVAL_MS,
+  DEFAULT_RECONNECT_TIMEOUT_MS,
+  defaultOptions,
+  healBoundMs,
+  profileOptions,
+  resolveOptions,
+} from './profiles.js';
 import { minSuspicionMs, Suspicion, suspicionTimeout } from './suspicion.js';
 
 describe('options', () => {
@@ -14,6 +22,32 @@ describe('options', () => {
 
   it('local profile probes faster than lan', () => {
     expect(profileOptions('local').probeIntervalMs).toBeLessThan(profileOptions('lan').probeIntervalMs);
+  });
+
+  it('both profiles reconnect to dead members, local faster, within the dead retention', () => {
+    for (const profile of ['lan', 'local'] as const) {
+      const o = profileOptions(profile);
+      expect(o.reconnectIntervalMs).toBeGreaterThan(0);
+      expect(o.reconnectTimeoutMs).toBeGreaterThan(0);
+      expect(o.reconnectTimeoutMs).toBeLessThanOrEqual(o.deadRetentionMs);
+    }
+    expect(profileOptions('lan').reconnectIntervalMs).toBe(DEFAULT_RECONNECT_INTERVAL_MS);
+    expect(profileOptions('lan').reconnectTimeoutMs).toBe(DEFAULT_RECONNECT_TIMEOUT_MS);
+    expect(profileOptions('local').reconnectIntervalMs).toBeLessThan(DEFAULT_RECONNECT_INTERVAL_MS);
+    expect(healBoundMs(profileOptions('lan'))).toBe(3000);
+    expect(healBoundMs(profileOptions('local'))).toBe(1500);
+  });
+
+  it('reconnect options are validated', () => {
+    expect(() => resolveOptions('lan', { reconnectIntervalMs: 0 })).toThrow(/reconnectIntervalMs=0/);
+    expect(() => resolveOptions('lan', { reconnectTimeoutMs: -1 })).toThrow(/reconnectTimeoutMs=-1/);
+    expect(() => resolveOptions('lan', { deadRetentionMs: 60_000 })).toThrow(
+      /must not exceed deadRetentionMs/,
+    );
+    expect(
+      resolveOptions('lan', { deadRetentionMs: 60_000, reconnectTimeoutMs: 60_000 }).reconnectTimeoutMs,
+    ).toBe(60_000);
+    expect(resolveOptions('local', { reconnectTimeoutMs: 0 }).reconnectTimeoutMs).toBe(0);
   });
 
   it('validation names the offending field', () => {

@@ -36,10 +36,25 @@ export interface MembershipOptions {
   /** Members each gossip round sends to. @default 3 */
   gossipNodes: number;
   /**
-   * Full-state exchange with one random member (and one dead one, so partitions heal); scaled
-   * up by log2(n/32) above 32 nodes like memberlist. @default 20000 ms
+   * Full-state exchange with one random live member (anti-entropy); scaled up by log2(n/32)
+   * above 32 nodes like memberlist. Dead members are contacted by `reconnectIntervalMs` instead.
+   * @default 20000 ms
    */
   pushPullIntervalMs: number;
+  /**
+   * Serf's reconnect: this often a node tries a full-state exchange with one random member it
+   * holds dead, with probability (dead members / live members, at most 1), so that the cluster as
+   * a whole tries each dead member about once per interval and a cluster whose halves each hold
+   * the other dead merges again once the network heals: the smaller half tries on every tick,
+   * which bounds the time from a heal to the first exchange by this interval. @default 1000 ms
+   */
+  reconnectIntervalMs: number;
+  /**
+   * A dead member is no longer contacted for reconnection this long after it was declared dead
+   * (it stays in the view until `deadRetentionMs`). 0 turns reconnection off. At most
+   * `deadRetentionMs`: a forgotten member cannot be contacted. @default 600000 ms
+   */
+  reconnectTimeoutMs: number;
   /** While this node knows no other alive member, it retries its seeds this often. @default 1000 ms */
   joinRetryIntervalMs: number;
   /** Byte budget of one packet's piggybacked updates and of one push-pull chunk. @default 1400 bytes */
@@ -48,7 +63,7 @@ export interface MembershipOptions {
   maxDatagramBytes: number;
   /** `leave()` keeps gossiping this long before it resolves so the leave spreads. @default 600 ms */
   leaveTimeoutMs: number;
-  /** Dead and left members stay in the view (and are probed for reconnection) this long. @default 600000 ms */
+  /** Dead and left members stay in the view this long, then are forgotten. @default 600000 ms */
   deadRetentionMs: number;
   /**
    * A protocol timer that fires this much later than scheduled means the event loop stalled (a
@@ -69,6 +84,8 @@ export const DEFAULT_RETRANSMIT_MULT = 4;
 export const DEFAULT_GOSSIP_INTERVAL_MS = 100;
 export const DEFAULT_GOSSIP_NODES = 3;
 export const DEFAULT_PUSH_PULL_INTERVAL_MS = 20_000;
+export const DEFAULT_RECONNECT_INTERVAL_MS = 1000;
+export const DEFAULT_RECONNECT_TIMEOUT_MS = 600_000;
 export const DEFAULT_JOIN_RETRY_INTERVAL_MS = 1000;
 export const DEFAULT_MAX_PACKET_BYTES = 1400;
 export const DEFAULT_MAX_DATAGRAM_BYTES = 65_507;
@@ -90,6 +107,8 @@ export function defaultOptions(): MembershipOptions {
     gossipIntervalMs: DEFAULT_GOSSIP_INTERVAL_MS,
     gossipNodes: DEFAULT_GOSSIP_NODES,
     pushPullIntervalMs: DEFAULT_PUSH_PULL_INTERVAL_MS,
+    reconnectIntervalMs: DEFAULT_RECONNECT_INTERVAL_MS,
+    reconnectTimeoutMs: DEFAULT_RECONNECT_TIMEOUT_MS,
     joinRetryIntervalMs: DEFAULT_JOIN_RETRY_INTERVAL_MS,
     maxPacketBytes: DEFAULT_MAX_PACKET_BYTES,
     maxDatagramBytes: DEFAULT_MAX_DATAGRAM_BYTES,
@@ -105,7 +124,8 @@ export const PROFILE_NAMES: readonly ProfileName[] = ['lan', 'local'];
 
 /**
  * `lan`: the defaults. `local`: one machine (tests, demos): half the probe interval, faster
- * anti-entropy and join retries, so a test cluster converges and detects failures quickly.
+ * anti-entropy, reconnection and join retries, so a test cluster converges, detects failures and
+ * heals quickly.
  */
 export function profileOptions(profile: ProfileName): MembershipOptions {
   const options = defaultOptions();
@@ -114,6 +134,7 @@ export function profileOptions(profile: ProfileName): MembershipOptions {
     options.probeTimeoutMs = 50;
     options.gossipIntervalMs = 50;
     options.pushPullIntervalMs = 2000;
+    options.reconnectIntervalMs = 500;
     options.joinRetryIntervalMs = 200;
     options.leaveTimeoutMs = 300;
     options.stallThresholdMs = 50;
@@ -122,6 +143,25 @@ export function profileOptions(profile: ProfileName): MembershipOptions {
     options.suspicionMult = 4;
   }
   return options;
+}
+
+/**
+ * How long after a partition heals every node sees every member alive again (no loss, every
+ * member of each side reachable, each side holding the other dead):
+ * `2 × reconnectIntervalMs + 10 × gossipIntervalMs` (3 s lan, 1.5 s local).
+ * - within one reconnect interval a node of the smaller side (dead ≥ live, so it tries on every
+ *   tick) exchanges full state with a member of the other side: each learns it was declared dead,
+ *   refutes and sends its refutation to every member it knows; each also suspects its own side's
+ *   members (the other's push-pull holds them dead), so they refute too, and the refutations
+ *   spread by gossip in a few gossip rounds;
+ * - one side's refutations spread first among members that still hold the other side dead and do
+ *   not gossip to it, so a few verdicts can outlive the rumours: a node that saw a heal and still
+ *   holds a verdict from before it exchanges full state with a live member at its next reconnect
+ *   tick, within one more interval.
+ * Measured in simulation (`pnpm bench:membership`): typically a third of the bound.
+ */
+export function healBoundMs(options: MembershipOptions): number {
+  return 2 * options.reconnectIntervalMs + 10 * options.gossipIntervalMs;
 }
 
 export function isProfileName(value: string): value is ProfileName {
@@ -172,10 +212,19 @@ export function validateOptions(options: MembershipOptions): void {
   requireInt(options, 'gossipIntervalMs', 1, 60_000);
   requireInt(options, 'gossipNodes', 1, 64);
   requireInt(options, 'pushPullIntervalMs', 10, 3_600_000);
+  requireInt(options, 'reconnectIntervalMs', 10, 3_600_000);
   requireInt(options, 'joinRetryIntervalMs', 10, 3_600_000);
   requireInt(options, 'maxDatagramBytes', 512, 65_507);
   requireInt(options, 'maxPacketBytes', 512, options.maxDatagramBytes);
   requireInt(options, 'leaveTimeoutMs', 0, 60_000);
   requireInt(options, 'deadRetentionMs', 0, 86_400_000);
+  requireInt(options, 'reconnectTimeoutMs', 0, 86_400_000);
+  if (options.reconnectTimeoutMs > options.deadRetentionMs) {
+    throw new InvalidOptionsError(
+      'reconnectTimeoutMs',
+      options.reconnectTimeoutMs,
+      `must not exceed deadRetentionMs (${options.deadRetentionMs}): a forgotten member cannot be contacted; lower it or raise deadRetentionMs`,
+    );
+  }
   requireInt(options, 'stallThresholdMs', 1, 60_000);
 }

@@ -30,6 +30,29 @@ export interface Member {
 }
 
 /**
+ * How current a node's view is, for a caller that acts on a `dead` verdict (a standby taking the
+ * lease early): a verdict reached before the latest heal may describe the far side of a partition
+ * that has since ended, not a failure. Times are on the node's membership clock, like
+ * `Member.since` (`startMembership`: `performance.now()` of its process).
+ */
+export interface ViewFreshness {
+  /**
+   * Heals seen so far: +1 each time a member this node held dead is alive again (it refuted with a
+   * higher incarnation), and each time this node learns that it was itself declared dead (it
+   * refutes). 0 until the first.
+   */
+  generation: number;
+  /**
+   * Clock time of the latest heal; undefined before the first. A member still `dead` whose
+   * `since` is earlier was judged before that heal: it is either on the far side and about to
+   * refute, or really dead (reconnection keeps trying it).
+   */
+  lastHealAt: number | undefined;
+  /** The membership clock's current time, to age `since` and `lastHealAt` against. */
+  now: number;
+}
+
+/**
  * Kinds of membership events.
  * - `joined`: a member became alive and was not alive or suspect before (new, or back after
  *   dead/left). Consumers add members on `joined`.
@@ -71,6 +94,8 @@ export interface MembershipCounters {
   /** Times this node refuted a suspicion (or death) about itself: each one is a false suspicion. */
   refutes: number;
   pushPulls: number;
+  /** Push-pulls sent to a member this node holds dead (Serf's reconnect), included in pushPulls. */
+  reconnects: number;
   /** Timers that fired late by more than the stall threshold (event loop stalled, process paused). */
   stalls: number;
 }
@@ -93,6 +118,7 @@ export function emptyCounters(): MembershipCounters {
     suspicionsRaised: 0,
     refutes: 0,
     pushPulls: 0,
+    reconnects: 0,
     stalls: 0,
   };
 }
