@@ -236,7 +236,13 @@ describe('the dashboard server', () => {
     expect(sampleValue(m, 'idunno_query_processing_time_seconds_bucket', { job: 'vit', le: '0.025' })).toBe(
       0,
     );
-    expect(sampleValue(m, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
+    // The process's own CPU counter (prom-client's default metrics) grows with work done. The
+    // first scrape may read 0: the kernel accounts CPU in ticks, and little ran since start.
+    const cpuBefore = sampleValue(m, 'process_cpu_user_seconds_total') ?? Number.NaN;
+    expect(cpuBefore).toBeGreaterThanOrEqual(0);
+    for (const end = performance.now() + 100; performance.now() < end; );
+    m = await scrape();
+    expect(sampleValue(m, 'process_cpu_user_seconds_total')).toBeGreaterThan(cpuBefore);
 
     fake.setDone('vit', 70, 5);
     m = await scrape();
